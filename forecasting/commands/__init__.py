@@ -1,0 +1,1 @@
+"""Subcommands of the ``planfact`` command line, one module per noun."""

