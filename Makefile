@@ -14,15 +14,18 @@ help:
 	@echo "make test   - install everything and run ruff and the whole test suite"
 
 $(STAMP): pyproject.toml
-	@# uv: bootstrap it with pip when missing; any failure falls back to plain pip.
+	@# uv is bootstrapped with pip (a PyPI package, run as `python -m uv` so no PATH or
+	@# shim refresh is needed); any failure of it falls back to plain pip.
 	@set -e; \
+	$(PYTHON) -m uv --version >/dev/null 2>&1 || \
+	  $(PYTHON) -m pip install -q --disable-pip-version-check uv >/dev/null 2>&1 || true; \
+	if $(PYTHON) -m uv --version >/dev/null 2>&1; then UV="$(PYTHON) -m uv"; else UV=""; fi; \
 	if [ ! -x $(BIN)/python ]; then \
-	  ( command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install -q --disable-pip-version-check uv ) >/dev/null 2>&1 || true; \
-	  if command -v uv >/dev/null 2>&1; then uv venv -q --python $(PYTHON) $(VENV); \
-	  else $(PYTHON) -m venv $(VENV); fi; \
+	  if [ -n "$$UV" ]; then $$UV venv -q --python $(PYTHON) $(VENV); else $(PYTHON) -m venv $(VENV); fi; \
 	fi; \
-	if command -v uv >/dev/null 2>&1 && uv pip install -q --python $(BIN)/python -e ".[$(EXTRAS)]"; then :; \
+	if [ -n "$$UV" ] && $$UV pip install -q --python $(BIN)/python -e ".[$(EXTRAS)]"; then :; \
 	else \
+	  echo "uv unavailable or failed: installing with pip (about a minute)"; \
 	  [ -x $(BIN)/pip ] || $(BIN)/python -m ensurepip -q; \
 	  $(BIN)/python -m pip install -q --disable-pip-version-check -e ".[$(EXTRAS)]"; \
 	fi

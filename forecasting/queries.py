@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import psycopg
 
 from forecasting.settings import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["SQL_DIR", "statement", "sql_file", "execute", "fetch_frame", "fetch_all", "fetch_one"]
 
@@ -51,6 +53,8 @@ def fetch_one(conn: psycopg.Connection, name: str, params: dict[str, Any] | None
 
 def fetch_frame(conn: psycopg.Connection, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
     """A named query's result as a DataFrame, columns named as in the SELECT."""
+    import pandas as pd  # lazy: keeps `planfact --help` fast
+
     cur = execute(conn, name, params)
     columns = [col.name for col in cur.description or []]
     return pd.DataFrame(cur.fetchall(), columns=columns)
