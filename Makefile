@@ -38,7 +38,7 @@ demo: $(STAMP)
 	$(BIN)/planfact --help
 
 lint: $(STAMP)
-	$(BIN)/ruff check forecasting reports airflow migrations tests bench
+	$(BIN)/ruff check .
 
 typecheck: $(STAMP)
 	$(BIN)/mypy forecasting reports
