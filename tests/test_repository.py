@@ -13,7 +13,7 @@ from forecasting.settings import PROJECT_ROOT
 # A URL with an inline password, or a password/secret/token assigned a literal value.
 URL_WITH_PASSWORD = re.compile(r"[a-z+]+://[^/\s:@'\"]+:([^@\s'\"/]+)@")
 ASSIGNED_SECRET = re.compile(
-    r"(?i)\b[\w]*(password|passwd|secret|token|api_key)[\w]*\s*[:=]\s*['\"]?([^\s'\"#,}]+)"
+    r"(?i)\b[\w]*(password|passwd|secret|token|api_key)[\w]*\s*[:=]\s*['\"]?([^\s'\"#,})]+)"
 )
 # Values that are references or placeholders, not credentials.
 PLACEHOLDER = re.compile(r"(?i)^(\$|<|\{\{|%\(|\*+$|env\.|credentials\(|none$|null$|true$|false$|\[)")
