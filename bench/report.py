@@ -1,0 +1,208 @@
+"""Benchmark of the plan-vs-actual report on a full Rossmann month (1,115 stores × 31 days).
+
+With ../shared/data/rossmann present it builds a throwaway database (the server of
+PLANFACT_TEST_DATABASE_URL, else the embedded one), loads the Rossmann stores and the July
+2015 actuals with the real loader, writes a synthetic plan of record (actual × lognormal
+noise, ±15 % / ±25 % intervals), refreshes the mart, and times reading the mart and
+rendering each format. Without the data it times the renderers on an in-memory ReportData
+of the same shape (``reports.sample``) and says so. Median of ``--runs`` runs (default 3);
+target: both formats rendered in under 15 s together.
+
+    python bench/report.py [--runs 3] [--data DIR] [--memory]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from psycopg import sql  # noqa: E402
+
+from forecasting.database import connect  # noqa: E402
+from forecasting.queries import execute, fetch_all, statement  # noqa: E402
+from forecasting.settings import Settings  # noqa: E402
+from reports import render_month_report  # noqa: E402
+from reports.excel import write_workbook  # noqa: E402
+from reports.html import write_html  # noqa: E402
+from reports.model import ReportData  # noqa: E402
+
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "rossmann"
+MONTH = date(2015, 7, 1)
+TARGET_SECONDS = 15.0
+T = TypeVar("T")
+
+
+def _server_url() -> str:
+    given = os.environ.get("PLANFACT_TEST_DATABASE_URL")
+    if given:
+        return given
+    from forecasting.embedded import start_embedded
+
+    return start_embedded(ROOT / ".planfact" / "pgtest", 16)
+
+
+def _month_file(data_dir: Path, out: Path) -> Path:
+    """The July 2015 rows of train.csv.gz (same layout) as a file the loader reads."""
+    with gzip.open(data_dir / "train.csv.gz", "rt", newline="") as src, out.open("w", newline="") as dst:
+        reader, writer = csv.reader(src), csv.writer(dst)
+        header = next(reader)
+        writer.writerow(header)
+        column = header.index("Date")
+        writer.writerows(row for row in reader if row[column].startswith("2015-07"))
+    return out
+
+
+def _fill(url: str, data_dir: Path) -> dict[str, float]:
+    """Load stores and July actuals, write the synthetic plan, refresh the mart; step -> seconds."""
+    from forecasting.actuals.loader import load_actuals
+    from forecasting.actuals.reference import load_stores
+    from forecasting.mart import refresh_mart
+
+    timings = {}
+    with connect(url) as conn, tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        load_stores(conn, data_dir / "store.csv.gz")
+        result = load_actuals(conn, _month_file(data_dir, Path(tmp) / "train_2015-07.csv"))
+        timings["load actuals (real loader)"] = time.perf_counter() - started
+        started = time.perf_counter()
+        rng = np.random.default_rng(2015)
+        rows = fetch_all(conn, "reports/bench_month_actuals", {"month": MONTH})
+        with conn.transaction():
+            inserted = execute(
+                conn, "reports/bench_insert_run", {"month": MONTH, "data_version": result.version_id}
+            ).fetchone()
+            assert inserted is not None
+            run_id = inserted[0]
+            with conn.cursor() as cur, cur.copy(statement("reports/bench_copy_forecast")) as copy:
+                for series_id, day, sales, is_open in rows:
+                    yhat = float(sales) * float(np.exp(rng.normal(0, 0.12))) if is_open else 0.0
+                    copy.write_row(
+                        (
+                            run_id,
+                            series_id,
+                            day,
+                            "bench",
+                            yhat,
+                            yhat * 0.85,
+                            yhat * 1.15,
+                            yhat * 0.75,
+                            yhat * 1.25,
+                        )
+                    )
+            execute(conn, "reports/bench_assign_plan", {"month": MONTH, "run_id": run_id})
+        timings["synthetic plan"] = time.perf_counter() - started
+        started = time.perf_counter()
+        refresh_mart(conn)
+        timings["mart refresh"] = time.perf_counter() - started
+        print(
+            f"loaded {len(rows):,} store-days of {MONTH:%Y-%m} (data version {result.version_id}), "
+            f"plan run {run_id}",
+            file=sys.stderr,
+        )
+    return timings
+
+
+def _time(step: Callable[[], T], runs: int) -> tuple[float, T]:
+    """Median seconds of ``runs`` calls, and the last call's result."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = step()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def _render(data: ReportData, out: Path, runs: int) -> dict[str, float]:
+    xlsx, _ = _time(lambda: write_workbook(data, out / "plan_fact.xlsx"), runs)
+    html, _ = _time(lambda: write_html(data, out / "plan_fact.html"), runs)
+    print(
+        f"files: xlsx {(out / 'plan_fact.xlsx').stat().st_size / 1e6:.2f} MB, "
+        f"html {(out / 'plan_fact.html').stat().st_size / 1e6:.2f} MB",
+        file=sys.stderr,
+    )
+    return {"render xlsx": xlsx, "render html": html}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--memory", action="store_true", help="time the renderers on in-memory data only")
+    parser.add_argument("--keep", type=Path, default=None, help="leave the rendered files in this folder")
+    args = parser.parse_args()
+    from reports.data import load_report_data
+
+    rows: dict[str, float] = {}
+    end_to_end: float | None = None
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        if args.memory or not (args.data / "train.csv.gz").exists():
+            from reports.sample import sample_report_data
+
+            print(
+                f"no Rossmann data in {args.data} (or --memory): timing the renderers on an in-memory "
+                "ReportData of the same shape (1,115 stores × 31 days)",
+                file=sys.stderr,
+            )
+            source = "in-memory ReportData, 1,115 stores × 31 days"
+            data = sample_report_data(stores=1115, days=31, month=MONTH)
+        else:
+            server = _server_url()
+            name = f"planfact_bench_report_{uuid.uuid4().hex[:8]}"
+            from forecasting.embedded import ensure_database
+            from forecasting.migration import upgrade
+
+            url = ensure_database(server, name)
+            try:
+                upgrade(url, "head")
+                setup = _fill(url, args.data)
+                for step, seconds in setup.items():
+                    print(f"setup: {step} {seconds:.2f} s", file=sys.stderr)
+                with connect(url) as conn:
+                    rows["read mart → ReportData"], data = _time(
+                        lambda: load_report_data(conn, MONTH, tolerance=0.02), args.runs
+                    )
+                settings = Settings(database_url=url, report_dir=out / "e2e", state_dir=out / "state")
+                end_to_end, _ = _time(lambda: render_month_report(settings, MONTH), args.runs)
+            finally:
+                with connect(server, autocommit=True) as admin:
+                    drop = sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
+                    admin.execute(drop)
+            source = "Rossmann July 2015 (real loader, synthetic plan), mart refreshed"
+        rows.update(_render(data, out, args.runs))
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            for path in out.iterdir():
+                path.replace(args.keep / path.name)
+    total = sum(rows.values())
+    print(f"\nplan-vs-actual report, {source}; median of {args.runs} runs\n")
+    print("| step | seconds |")
+    print("|---|---|")
+    for step, seconds in rows.items():
+        print(f"| {step} | {seconds:.2f} |")
+    print(f"| **sum of the steps (both formats)** | **{total:.2f}** (target < {TARGET_SECONDS:.0f}) |")
+    if end_to_end is not None:
+        print(
+            f"| end to end: `render_month_report` (read, both files, sha256, registry) | {end_to_end:.2f} |"
+        )
+    return 0 if max(total, end_to_end or 0.0) < TARGET_SECONDS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
