@@ -56,5 +56,20 @@ bench: $(STAMP)
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/engine.py
 
+# --- deployment (Jenkinsfile: every sh step is one of these) ---
+IMAGE ?= planfact
+GIT_SHA := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo dev)
+COMPOSE := docker compose $(if $(PLANFACT_ENV_FILE),--env-file $(PLANFACT_ENV_FILE))
+
+image:
+	docker build --pull -t $(IMAGE):$(GIT_SHA) -t $(IMAGE):latest .
+
+deploy:
+	PLANFACT_IMAGE=$(IMAGE):$(GIT_SHA) $(COMPOSE) up -d --no-build --wait
+
+smoke:
+	PLANFACT_IMAGE=$(IMAGE):$(GIT_SHA) $(COMPOSE) exec -T airflow-scheduler planfact db current
+	PLANFACT_IMAGE=$(IMAGE):$(GIT_SHA) $(COMPOSE) exec -T airflow-scheduler planfact runs list
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,189 @@
+"""planfact_monthly: one run per closed calendar month, in order, nobody watching.
+
+The data interval of a run is the month that just closed: the run for July 2015 has
+2015-07-01 .. 2015-08-01 and starts at midnight UTC on August 1st; its sensor then
+waits (reschedule mode, a worker slot is not held) until the actuals of July land.
+
+wait_for_actuals -> land_actuals -> prepare_mart -> report_month -> start_forecast
+  -> forecast_shard x N (dynamic task mapping) -> finalize_forecast -> notify
+
+This file only wires tasks: each task calls one ``forecasting.pipeline`` function with
+a month (``'YYYY-MM'`` from the data interval, never the clock) or a run id. planfact
+is imported inside the tasks so that parsing this file stays fast.
+
+Database: the Airflow connection ``planfact_db`` when defined (any postgres connection,
+e.g. ``AIRFLOW_CONN_PLANFACT_DB`` or a secrets backend), else ``PLANFACT_DATABASE_URL``.
+Every other setting is a ``PLANFACT_*`` variable as for the command line.
+
+DAG shape, read from the environment of the dag-processor when the file is parsed:
+``PLANFACT_DAG_START_DATE`` (first month to run, default 2013-01-01; with catchup every
+month since then runs, oldest first), ``PLANFACT_SHARDS`` (forecast shards, default 2),
+``PLANFACT_SENSOR_TIMEOUT_HOURS`` (default 168) and ``PLANFACT_SENSOR_POKE_MINUTES``
+(default 30).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+from airflow.sdk import (
+    CronDataIntervalTimetable,
+    ExceptionRetryPolicy,
+    RetryAction,
+    RetryRule,
+    dag,
+    task,
+)
+
+CONNECTION_ID = "planfact_db"
+SHARDS = int(os.environ.get("PLANFACT_SHARDS", "2"))
+START_DATE = dt.datetime.fromisoformat(os.environ.get("PLANFACT_DAG_START_DATE", "2013-01-01")).replace(
+    tzinfo=dt.UTC
+)
+SENSOR_TIMEOUT = dt.timedelta(hours=float(os.environ.get("PLANFACT_SENSOR_TIMEOUT_HOURS", "168")))
+SENSOR_POKE = dt.timedelta(minutes=float(os.environ.get("PLANFACT_SENSOR_POKE_MINUTES", "30")))
+
+# Transient failures (a lost connection, a locked row, the server restarting) are
+# retried with exponential back-off; bad input and failed data tests fail at once:
+# a retry cannot fix them and a person has to look. UsageError stays retryable as it
+# also reports an unreachable database.
+RETRY_POLICY = ExceptionRetryPolicy(
+    rules=[
+        RetryRule(exception="forecasting.errors.UsageError", action=RetryAction.DEFAULT),
+        RetryRule(
+            exception="forecasting.errors.PlanfactError",
+            action=RetryAction.FAIL,
+            reason="bad input or failed data test: not transient, see the message above",
+        ),
+    ]
+)
+
+
+def _on_failure(context: Any) -> None:
+    """A task failed for good (retries spent): say so on the webhook, in one line."""
+    from forecasting.pipeline import notify
+
+    error = str(context.get("exception") or "unknown error").strip().splitlines() or ["unknown error"]
+    month = _month(context["data_interval_start"]) if context.get("data_interval_start") else "?"
+    notify(_settings(), f"planfact {month}: FAILED in {context['task_instance'].task_id}: {error[0]}")
+
+
+DEFAULT_ARGS: dict[str, Any] = {
+    "owner": "planfact",
+    "depends_on_past": True,  # a month never runs before the previous one succeeded
+    "retries": 3,
+    "retry_delay": dt.timedelta(minutes=5),
+    "retry_exponential_backoff": 2.0,
+    "max_retry_delay": dt.timedelta(hours=1),
+    "retry_policy": RETRY_POLICY,
+    "on_failure_callback": _on_failure,
+}
+
+
+def _settings() -> Any:
+    """planfact Settings; the ``planfact_db`` connection, when defined, names the database."""
+    from airflow.sdk import BaseHook
+
+    from forecasting.pipeline import task_settings
+
+    try:
+        uri = BaseHook.get_connection(CONNECTION_ID).get_uri()
+    except Exception:  # not defined: the environment (PLANFACT_DATABASE_URL) decides
+        uri = None
+    return task_settings(uri)
+
+
+def _month(moment: dt.datetime) -> str:
+    return f"{moment:%Y-%m}"
+
+
+@dag(
+    dag_id="planfact_monthly",
+    description="Monthly plan-vs-actual: land actuals, mart, report, forecast next month",
+    schedule=CronDataIntervalTimetable("0 0 1 * *", timezone="UTC"),
+    start_date=START_DATE,
+    catchup=True,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["planfact", "monthly", "forecast"],
+    doc_md=__doc__,
+)
+def planfact_monthly() -> None:
+    @task.sensor(mode="reschedule", poke_interval=SENSOR_POKE, timeout=SENSOR_TIMEOUT)
+    def wait_for_actuals(data_interval_start: dt.datetime | None = None) -> bool:
+        from forecasting.pipeline import actuals_available
+
+        assert data_interval_start is not None
+        return actuals_available(_settings(), _month(data_interval_start))
+
+    @task
+    def land_actuals(data_interval_start: dt.datetime | None = None) -> int | None:
+        from forecasting.pipeline import land_actuals
+
+        assert data_interval_start is not None
+        return land_actuals(_settings(), _month(data_interval_start), loaded_by="airflow")
+
+    @task
+    def prepare_mart() -> None:
+        from forecasting.pipeline import prepare_mart
+
+        prepare_mart(_settings())
+
+    @task
+    def report_month(data_interval_start: dt.datetime | None = None) -> list[str]:
+        from forecasting.pipeline import report_month
+
+        assert data_interval_start is not None
+        return report_month(_settings(), _month(data_interval_start))
+
+    @task
+    def start_forecast(data_version: int | None, data_interval_end: dt.datetime | None = None) -> int:
+        from forecasting.pipeline import start_forecast
+
+        assert data_interval_end is not None  # the first day of the month to forecast
+        return start_forecast(
+            _settings(), _month(data_interval_end), data_version=data_version, shard_count=SHARDS
+        )
+
+    @task(max_active_tis_per_dagrun=SHARDS)
+    def forecast_shard(forecast_run: int, shard: int) -> None:
+        from forecasting.pipeline import forecast_shard
+
+        forecast_shard(_settings(), forecast_run, shard)
+
+    @task
+    def finalize_forecast(forecast_run: int) -> str:
+        from forecasting.pipeline import finalize_forecast
+
+        return finalize_forecast(_settings(), forecast_run)
+
+    @task(retries=0)
+    def notify(
+        data_version: int | None,
+        reports: list[str],
+        forecast: str,
+        data_interval_start: dt.datetime | None = None,
+    ) -> str:
+        from forecasting.pipeline import notify, summarize
+
+        assert data_interval_start is not None
+        summary = summarize(_month(data_interval_start), data_version, reports, forecast)
+        notify(_settings(), summary)
+        return summary
+
+    version = land_actuals()
+    mart = prepare_mart()
+    reports = report_month()
+    # "forecast_run", not "run_id": Airflow reserves run_id for the DAG run's own id.
+    forecast_run = start_forecast(version)
+    shards = forecast_shard.partial(forecast_run=forecast_run).expand(shard=list(range(1, SHARDS + 1)))
+    summary = finalize_forecast(forecast_run)
+
+    wait_for_actuals() >> version >> mart >> reports >> forecast_run
+    shards >> summary
+    notify(version, reports, summary)
+
+
+planfact_monthly()

@@ -1,0 +1,210 @@
+"""Deployment files stay correct by construction: no Docker engine or Jenkins runs here.
+
+docker-compose.yml is validated against the Compose Specification JSON schema as
+vendored (Apache-2.0, with its licence) by the check-jsonschema wheel, so nothing is
+fetched at test time; every Jenkins ``sh`` step must be ``make <target>`` for a target
+the Makefile defines, so Jenkins runs what CI runs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from jsonschema import validators
+
+from forecasting.settings import PROJECT_ROOT
+
+COMPOSE = PROJECT_ROOT / "docker-compose.yml"
+JENKINSFILE = PROJECT_ROOT / "Jenkinsfile"
+MAKEFILE = PROJECT_ROOT / "Makefile"
+DOCKERFILE = PROJECT_ROOT / "Dockerfile"
+ENV_EXAMPLE = PROJECT_ROOT / ".env.example"
+INITDB = PROJECT_ROOT / "airflow" / "config" / "initdb" / "10-databases.sh"
+
+# ${VAR}, ${VAR:-default}, ${VAR:?message}; $$ is a literal dollar.
+_INTERPOLATION = re.compile(r"(?<!\$)\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-?+])?(?P<arg>[^}]*)\}")
+_SECRET_WORDS = re.compile(r"PASSWORD|SECRET|FERNET|TOKEN|JWT", re.IGNORECASE)
+
+
+def _compose() -> dict[str, Any]:
+    return yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
+
+
+def _compose_schema() -> dict[str, Any]:
+    vendor = resources.files("check_jsonschema.builtin_schemas.vendor")
+    return json.loads(vendor.joinpath("compose-spec.json").read_text(encoding="utf-8"))
+
+
+def _environment(service: dict[str, Any]) -> dict[str, str]:
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) for item in env)
+    return {str(k): str(v) for k, v in env.items()}
+
+
+def _make_targets() -> set[str]:
+    """Targets with a rule in the Makefile (a name only listed in .PHONY does not count)."""
+    targets: set[str] = set()
+    for line in MAKEFILE.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^([A-Za-z0-9_][A-Za-z0-9_.\-/ ]*?)\s*::?(?!=)", line)
+        if match and not line.startswith("\t"):
+            targets.update(match.group(1).split())
+    return targets
+
+
+def _sh_steps(text: str) -> list[str]:
+    """The command of every ``sh`` step of a declarative Jenkinsfile."""
+    code = re.sub(r"//[^\n]*", "", text)
+    steps = re.findall(r"\bsh\s*\(?\s*(?:script\s*:\s*)?(['\"]{1,3})(.*?)\1", code, flags=re.DOTALL)
+    return [command.strip() for _quote, command in steps]
+
+
+def test_compose_file_is_valid_against_the_compose_specification() -> None:
+    schema = _compose_schema()
+    assert schema.get("title") == "Compose Specification"
+    cls = validators.validator_for(schema)
+    cls.check_schema(schema)
+    errors = sorted(cls(schema, format_checker=cls.FORMAT_CHECKER).iter_errors(_compose()), key=str)
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)
+
+
+def test_the_schema_check_catches_a_broken_compose_file() -> None:
+    schema = _compose_schema()
+    broken = _compose()
+    broken["services"]["postgres"]["healthchek"] = {"test": ["CMD", "true"]}
+    cls = validators.validator_for(schema)
+    assert list(cls(schema).iter_errors(broken)), "a misspelt key must fail the schema"
+
+
+def test_compose_has_the_required_services_and_wiring() -> None:
+    doc = _compose()
+    services = doc["services"]
+    postgres = services["postgres"]
+    assert postgres["image"] == "postgres:16"
+    assert "pgdata" in doc["volumes"]
+    assert any(str(v).startswith("pgdata:") for v in postgres["volumes"])
+    assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
+
+    init = services["airflow-init"]
+    script = " ".join(init["command"]) if isinstance(init["command"], list) else init["command"]
+    assert "planfact db upgrade" in script and "airflow db migrate" in script
+    assert init["depends_on"]["postgres"]["condition"] == "service_healthy"
+
+    commands = {n: " ".join(s.get("command") or []) for n, s in services.items() if n != "airflow-init"}
+    for component in ("api-server", "scheduler", "dag-processor"):
+        name = next((n for n, c in commands.items() if c == f"airflow {component}"), None)
+        assert name, f"no service runs `airflow {component}`"
+        service = services[name]
+        assert service["build"]["context"] == "."
+        assert service["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully"
+        mounts = {str(v).split(":")[1] for v in service["volumes"]}
+        assert {"/srv/planfact/landing", "/srv/planfact/reports"} <= mounts
+        env = _environment(service)
+        assert env["PLANFACT_LANDING_DIR"] == "/srv/planfact/landing"
+        assert "/airflow" in env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]  # Airflow's own database
+        assert env["PLANFACT_DATABASE_URL"].endswith("/planfact")
+        assert "healthcheck" in service
+
+
+def test_no_credential_is_written_in_the_compose_file() -> None:
+    """Every secret-looking value is an interpolation that fails when the variable is unset."""
+    doc = _compose()
+    checked = 0
+    for name, service in doc["services"].items():
+        for key, value in _environment(service).items():
+            refs = list(_INTERPOLATION.finditer(value))
+            secret_refs = [m for m in refs if _SECRET_WORDS.search(m["name"])]
+            if _SECRET_WORDS.search(key) and not key.endswith(("_FILE", "_USERS")):
+                assert refs, f"{name}.{key} holds a literal; use ${{VAR:?set VAR in .env}}"
+            if "@" in value:  # a URL with credentials: the password part must be a ${VAR:?...}
+                assert secret_refs, f"{name}.{key} has credentials that are not interpolated"
+            for match in secret_refs:
+                checked += 1
+                assert match["op"] == ":?", f"{name}.{key}: ${{{match['name']}}} must be required (:?)"
+    assert checked >= 5
+    assert not re.search(r"(?i)password\s*[:=]\s*['\"]?(?!\$)\w", COMPOSE.read_text(encoding="utf-8"))
+
+
+def test_every_compose_variable_is_documented_in_env_example() -> None:
+    names = {m["name"] for m in _INTERPOLATION.finditer(COMPOSE.read_text(encoding="utf-8"))}
+    documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", ENV_EXAMPLE.read_text(encoding="utf-8"), re.M))
+    missing = sorted(names - documented)
+    assert not missing, f".env.example does not document: {', '.join(missing)}"
+
+
+def test_postgres_init_script_takes_passwords_from_the_environment() -> None:
+    text = INITDB.read_text(encoding="utf-8")
+    assert "create database airflow" in text and "create database planfact" in text
+    assert ":'planfact_password'" in text and ":'airflow_password'" in text
+    assert not re.search(r"password\s+'", text), "a literal password in the init script"
+
+
+def test_makefile_target_parser_reads_rules_only() -> None:
+    targets = _make_targets()
+    assert {"test", "migrate", "venv", "demo"} <= targets
+    assert ".PHONY" not in targets and "$(STAMP)" not in targets
+
+
+def test_every_jenkins_sh_step_calls_an_existing_make_target() -> None:
+    text = JENKINSFILE.read_text(encoding="utf-8")
+    steps = _sh_steps(text)
+    assert len(steps) >= 5, steps
+    targets = _make_targets()
+    called = []
+    for command in steps:
+        match = re.fullmatch(r"make\s+([A-Za-z0-9_.\-]+)", command)
+        assert match, f"Jenkins step `sh '{command}'` is not a single `make <target>`"
+        target = match.group(1)
+        assert target in targets, f"Jenkins calls `make {target}` but the Makefile has no rule for it"
+        called.append(target)
+    assert called == ["test", "image", "migrate", "deploy", "smoke"]
+
+
+def test_jenkins_takes_credentials_from_the_store() -> None:
+    text = JENKINSFILE.read_text(encoding="utf-8")
+    assert text.lstrip("/ \n").startswith("pipeline") or "\npipeline {" in text
+    assert "checkout scm" in text
+    migrate = text[text.index("stage('Migrate')") : text.index("stage('Deploy')")]
+    assert "withCredentials" in migrate and "PLANFACT_DATABASE_URL" in migrate
+    assert not re.search(r"postgres(ql)?://\w+:[^@$]+@", text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sh 'make test'", ["make test"]),
+        ('sh "make image"', ["make image"]),
+        ("sh(script: 'make deploy')", ["make deploy"]),
+        ("// sh 'rm -rf /'\nsh '''make smoke'''", ["make smoke"]),
+    ],
+)
+def test_sh_step_parser(text: str, expected: list[str]) -> None:
+    assert _sh_steps(text) == expected
+
+
+def test_dockerfile_installs_planfact_with_airflow() -> None:
+    text = DOCKERFILE.read_text(encoding="utf-8")
+    assert re.search(r"^FROM python:3\.11", text, re.M)
+    assert '".[airflow]"' in text and "-e ." in text  # editable: sql/ and migrations/ beside the code
+    assert "AIRFLOW__CORE__DAGS_FOLDER=/opt/planfact/airflow/dags" in text
+    ignored = (PROJECT_ROOT / ".dockerignore").read_text(encoding="utf-8").split()
+    assert ".env" in ignored and ".git" in ignored
+
+
+def test_compose_file_names_only_existing_paths() -> None:
+    doc = _compose()
+    for service in doc["services"].values():
+        for volume in service.get("volumes", []):
+            source = str(volume).split(":")[0]
+            if source.startswith("."):
+                assert (PROJECT_ROOT / source).exists(), f"compose mounts missing {source}"
+        build = service.get("build")
+        if build:
+            assert (PROJECT_ROOT / build["context"] / build.get("dockerfile", "Dockerfile")).is_file()
+    assert Path(INITDB).stat().st_mode & 0o111, "the init script must be executable"
