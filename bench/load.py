@@ -1,0 +1,169 @@
+"""Benchmark of versioned loads on Rossmann train.csv.gz (1,017,209 rows) against raw COPY.
+
+Each run makes throwaway databases on the bench server (``PLANFACT_BENCH_DATABASE_URL``, else
+the embedded server) and measures, median of ``--runs`` (default 3):
+
+- raw: ``psql \\copy`` of the same gzip file (``from program 'gzip -dc'``) into an unindexed
+  table with the staging types — the baseline (psycopg ``COPY`` of the raw bytes when psql is
+  not installed; the table says which);
+- full: ``load_actuals`` of the whole history into an empty, migrated database (sha256, typed
+  COPY, checks, series, insert, index and key rebuild, month checksums, commit);
+- increment: ``load_actuals`` of July 2015 (34,565 rows) on top of the history to June 2015.
+
+    python bench/load.py [--runs 3] [--data ../shared/data/rossmann]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from forecasting.actuals import load_actuals  # noqa: E402
+from forecasting.actuals.source import iter_chunks  # noqa: E402
+from forecasting.database import with_database  # noqa: E402
+from forecasting.migration import upgrade  # noqa: E402
+
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "rossmann"
+RAW_TABLE = (
+    "create table raw_train (store text, day_of_week smallint, sale_date date, sales numeric(18, 4), "
+    "customers integer, open boolean, promo text, state_holiday text, school_holiday boolean)"
+)
+
+
+def server_url() -> str:
+    given = os.environ.get("PLANFACT_BENCH_DATABASE_URL")
+    if given:
+        return given
+    from forecasting.embedded import start_embedded
+
+    return start_embedded(ROOT / ".planfact" / "pgdata", 16)
+
+
+class Throwaway:
+    """A database created on entry and dropped on exit."""
+
+    def __init__(self, admin: str) -> None:
+        self.admin = admin
+        self.name = f"planfact_bench_{uuid.uuid4().hex[:8]}"
+        self.url = with_database(admin, self.name)
+
+    def __enter__(self) -> str:
+        with psycopg.connect(self.admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("create database {}").format(sql.Identifier(self.name)))
+        return self.url
+
+    def __exit__(self, *exc: object) -> None:
+        with psycopg.connect(self.admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(self.name)))
+
+
+def split_july(train: Path, folder: Path) -> tuple[Path, Path]:
+    """History up to June 2015 and July 2015 as two gzip files of the same layout."""
+    history, july = folder / "train_to_2015-06.csv.gz", folder / "train_2015-07.csv.gz"
+    with gzip.open(train, "rt") as source, gzip.open(history, "wt") as h, gzip.open(july, "wt") as j:
+        header = source.readline()
+        h.write(header)
+        j.write(header)
+        for line in source:
+            (j if ",2015-07-" in line else h).write(line)
+    return history, july
+
+
+def time_raw(admin: str, train: Path) -> tuple[float, str]:
+    with Throwaway(admin) as url:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(RAW_TABLE)
+        psql = shutil.which("psql")
+        started = time.perf_counter()
+        if psql:
+            command = f"\\copy raw_train from program 'gzip -dc {train}' with (format csv, header true)"
+            subprocess.run([psql, url, "-q", "-v", "ON_ERROR_STOP=1", "-c", command], check=True)
+            how = "psql \\copy"
+        else:
+            with (
+                psycopg.connect(url) as conn,
+                conn.cursor().copy("copy raw_train from stdin with (format csv, header true)") as copy,
+            ):
+                for block in iter_chunks(train):
+                    copy.write(block)
+            how = "psycopg COPY"
+        return time.perf_counter() - started, how
+
+
+def time_load(admin: str, before: list[Path], timed: Path) -> float:
+    with Throwaway(admin) as url:
+        upgrade(url)
+        with psycopg.connect(url) as conn:
+            for path in before:
+                load_actuals(conn, path)
+            started = time.perf_counter()
+            result = load_actuals(conn, timed)
+            elapsed = time.perf_counter() - started
+        assert result.version_id is not None, result.message
+        return elapsed
+
+
+def median_of(runs: int, measure: Callable[[], float]) -> float:
+    return statistics.median(measure() for _ in range(runs))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    args = parser.parse_args()
+    train = args.data / "train.csv.gz"
+    if not train.is_file():
+        print(f"bench/load.py: skipped, {train} is absent (Rossmann train.csv.gz, see ../shared/data)")
+        return 0
+    admin = server_url()
+    rows = 1_017_209
+    with tempfile.TemporaryDirectory() as tmp:
+        history, july = split_july(train, Path(tmp))
+        with gzip.open(july, "rt") as lines:
+            july_rows = sum(1 for _ in lines) - 1
+        raw_times, how = [], ""
+        for _ in range(args.runs):
+            seconds, how = time_raw(admin, train)
+            raw_times.append(seconds)
+        raw = statistics.median(raw_times)
+        full = median_of(args.runs, lambda: time_load(admin, [], train))
+        increment = median_of(args.runs, lambda: time_load(admin, [history], july))
+    print(
+        f"\nRossmann train.csv.gz, median of {args.runs} runs, "
+        f"PostgreSQL {psycopg.connect(admin).info.server_version}, load average {os.getloadavg()[0]:.1f}\n"
+    )
+    print("| what | rows | seconds | rows/s | vs raw copy | target |")
+    print("|---|---:|---:|---:|---:|---|")
+    print(
+        f"| raw {how} into an unindexed table | {rows:,} | {raw:.2f} | {rows / raw:,.0f} | 1.00 | baseline |"
+    )
+    print(
+        f"| `planfact load actuals`, full history, empty database | {rows:,} | {full:.2f} | "
+        f"{rows / full:,.0f} | {raw / full:.2f} | >= 0.35 of raw speed |"
+    )
+    print(
+        f"| `planfact load actuals`, July 2015 on top of history to June | {july_rows:,} | {increment:.2f} | "
+        f"{july_rows / increment:,.0f} | | < 2 s |"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
