@@ -10,8 +10,8 @@ set -euo pipefail
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
     -v planfact_password="$PLANFACT_DB_PASSWORD" \
     -v airflow_password="$AIRFLOW_DB_PASSWORD" <<'SQL'
-create role planfact login createrole password :'planfact_password';
+create role planfact login createrole password :'planfact_password';  -- pragma: allowlist secret (psql variable)
 create database planfact owner planfact;
-create role airflow login password :'airflow_password';
+create role airflow login password :'airflow_password';  -- pragma: allowlist secret (psql variable)
 create database airflow owner airflow;
 SQL
