@@ -34,8 +34,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/planfact db upgrade
-	$(BIN)/planfact --help
+	$(BIN)/planfact demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
