@@ -11,7 +11,7 @@ One load = one transaction holding the advisory lock ``("data", "load")``:
    restated current rows are closed (``valid_to_version``), new and changed rows inserted,
    identical rows left alone; into an empty table everything is inserted in bulk;
 4. month checksums: computed in SQL for the months the load wrote, copied from the previous
-   version for every other month.
+   version for every other month (a first load: all months, in one parallel scan).
 
 A load that changes nothing rolls back its version row and says so.
 """
@@ -246,20 +246,25 @@ class _Job:
         params = {"version_id": version_id}
         restated = 0
         if bulk:
-            months = insert_rebuilding_indexes(conn, "actuals/insert_all", params, self._rows)
-        elif self.kind == "actuals":
-            restated = execute(conn, "actuals/close_restated", params).rowcount
-            months = fetch_all(conn, "actuals/insert_changed", params)
+            written = insert_rebuilding_indexes(conn, "actuals/insert_all", params, self._rows)
+            # Every month is new: checksum them all, in one parallel scan of what was stored.
+            sums = fetch_all(
+                conn, "versions/compute_month_checksums", {"version_id": version_id, "months": None}
+            )
         else:
-            restated = execute(conn, "actuals/plan_close_restated", params).rowcount
-            months = fetch_all(conn, "actuals/plan_insert_changed", params)
-        written = sum(int(count) for _month, count in months)
+            if self.kind == "actuals":
+                restated = execute(conn, "actuals/close_restated", params).rowcount
+                months = fetch_all(conn, "actuals/insert_changed", params)
+            else:
+                restated = execute(conn, "actuals/plan_close_restated", params).rowcount
+                months = fetch_all(conn, "actuals/plan_insert_changed", params)
+            written = sum(int(count) for _month, count in months)
+            touched = [month for month, _count in months] if self.kind == "actuals" else []
+            sums = fetch_all(
+                conn, "versions/compute_month_checksums", {"version_id": version_id, "months": touched}
+            )
         if written == 0:  # the change check above makes this unreachable; keep the rule explicit
             raise _NothingChanged(self._nothing_message(rejected))
-        touched = [month for month, _count in months] if self.kind == "actuals" else []
-        sums = fetch_all(
-            conn, "versions/compute_month_checksums", {"version_id": version_id, "months": touched}
-        )
         execute(
             conn,
             "versions/insert_month_checksums",
