@@ -1,0 +1,48 @@
+"""The fold generator: monthly folds, month-end cutoffs, no overlap with the future."""
+
+import datetime as dt
+
+import pytest
+
+from forecasting.backtest import is_month_end, month_end, rolling_origin_folds, target_month
+
+
+def test_three_monthly_folds_before_the_target_month():
+    folds = list(rolling_origin_folds(dt.date(2015, 6, 30), 3))
+    assert [f.number for f in folds] == [1, 2, 3]
+    assert [(f.test_start, f.test_end) for f in folds] == [
+        (dt.date(2015, 4, 1), dt.date(2015, 4, 30)),
+        (dt.date(2015, 5, 1), dt.date(2015, 5, 31)),
+        (dt.date(2015, 6, 1), dt.date(2015, 6, 30)),
+    ]
+    assert [f.cutoff for f in folds] == [dt.date(2015, 3, 31), dt.date(2015, 4, 30),
+                                         dt.date(2015, 5, 31)]
+    for fold in folds:
+        assert is_month_end(fold.cutoff) and fold.cutoff < fold.test_start
+        assert fold.horizon == fold.test_end.day
+
+
+def test_warmup_folds_come_first_with_numbers_up_to_zero():
+    folds = list(rolling_origin_folds(dt.date(2015, 3, 31), 2, warmup_folds=2))
+    assert [f.number for f in folds] == [-1, 0, 1, 2]
+    assert folds[0].test_start == dt.date(2014, 12, 1)
+    assert folds[1].test_end == dt.date(2015, 1, 31)
+    assert folds[2].test_end == dt.date(2015, 2, 28)
+
+
+def test_history_window():
+    (fold,) = rolling_origin_folds(dt.date(2015, 6, 30), 1, history_days=365)
+    assert fold.train_start == dt.date(2014, 6, 1)
+    assert (fold.cutoff - fold.train_start).days + 1 == 365
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="not the last day"):
+        list(rolling_origin_folds(dt.date(2015, 6, 29), 3))
+    with pytest.raises(ValueError, match="n_folds"):
+        list(rolling_origin_folds(dt.date(2015, 6, 30), 0))
+
+
+def test_month_helpers():
+    assert month_end(dt.date(2016, 2, 10)) == dt.date(2016, 2, 29)
+    assert target_month(dt.date(2015, 12, 31)) == (dt.date(2016, 1, 1), dt.date(2016, 1, 31))

@@ -1,0 +1,97 @@
+"""Selection rules on hand-made evidence: primary, weights, constraints, ties, levels, fallback."""
+
+import pandas as pd
+import pytest
+
+from forecasting.metrics import resolve_metric
+from forecasting.selection import SelectionRule, parse_constraint, select_models
+
+SPECS = {name: resolve_metric(name) for name in ("wape", "mae", "bias", "coverage_80")}
+ORDER = ["naive", "profile", "lgbm"]
+
+
+def evidence(values: dict[tuple[int, str], dict[str, float]], folds: int = 2) -> pd.DataFrame:
+    """Rows (series_id, model_key, fold, metric, value), same value in every fold."""
+    rows = [(sid, key, fold, metric, value)
+            for (sid, key), metrics in values.items()
+            for fold in range(1, folds + 1)
+            for metric, value in metrics.items()]
+    return pd.DataFrame(rows, columns=["series_id", "model_key", "fold", "metric", "value"])
+
+
+BASE = {
+    (1, "naive"): {"wape": 0.30, "mae": 30, "bias": 1.0, "coverage_80": 0.80},
+    (1, "profile"): {"wape": 0.10, "mae": 10, "bias": 2.0, "coverage_80": 0.70},
+    (1, "lgbm"): {"wape": 0.08, "mae": 8, "bias": 12.0, "coverage_80": 0.79},
+    (2, "naive"): {"wape": 0.20, "mae": 20, "bias": 0.0, "coverage_80": 0.80},
+    (2, "profile"): {"wape": 0.25, "mae": 25, "bias": -1.0, "coverage_80": 0.80},
+    (2, "lgbm"): {"wape": 0.22, "mae": 22, "bias": 1.0, "coverage_80": 0.80},
+}
+
+
+def test_primary_metric_picks_the_known_best():
+    out = select_models(evidence(BASE), SelectionRule("wape", fallback="naive"), SPECS, ORDER)
+    assert list(out["series_id"]) == [1, 2]
+    assert list(out["model_key"]) == ["lgbm", "naive"]
+    assert out.loc[0, "score"] == pytest.approx(0.08)
+
+
+def test_constraint_excludes_the_biased_model():
+    rule = SelectionRule("wape", constraints=("abs(bias) <= 5",), fallback="naive")
+    out = select_models(evidence(BASE), rule, SPECS, ORDER)
+    assert list(out["model_key"]) == ["profile", "naive"]
+    assert "2 of 3" in out.loc[0, "reason"]
+
+
+def test_fallback_when_nothing_qualifies():
+    rule = SelectionRule("wape", constraints=("wape < 0.01",), fallback="profile")
+    out = select_models(evidence(BASE), rule, SPECS, ORDER)
+    assert list(out["model_key"]) == ["profile", "profile"]
+    assert out["reason"].str.startswith("fallback").all()
+
+
+def test_weighted_score_is_relative_to_the_best():
+    # Series 1: coverage loss |cov - 0.8| favours lgbm (0.01) over profile (0.10).
+    rule = SelectionRule("wape", weights={"wape": 0.5, "coverage_80": 0.5}, fallback="naive")
+    values = {k: v for k, v in BASE.items() if k[0] == 1}
+    values[(1, "naive")] = {**values[(1, "naive")], "coverage_80": 0.5}
+    out = select_models(evidence(values), rule, SPECS, ORDER)
+    assert out.loc[0, "model_key"] == "lgbm"
+    assert out.loc[0, "score"] == pytest.approx(0.5 * 1 + 0.5 * 1)  # best on both
+
+
+def test_tie_breakers_then_file_order():
+    tied = {(1, "naive"): {"wape": 0.1, "mae": 9}, (1, "profile"): {"wape": 0.1, "mae": 7},
+            (1, "lgbm"): {"wape": 0.1, "mae": 7}}
+    rule = SelectionRule("wape", tie_breakers=("mae",), fallback="naive")
+    assert select_models(evidence(tied), rule, SPECS, ORDER).loc[0, "model_key"] == "profile"
+    no_tb = SelectionRule("wape", fallback="naive")
+    assert select_models(evidence(tied), no_tb, SPECS, ORDER).loc[0, "model_key"] == "naive"
+
+
+def test_group_and_global_levels():
+    groups = pd.Series({1: "a", 2: "a"})
+    rule = SelectionRule("wape", level="group", group_by="store_type", fallback="naive")
+    out = select_models(evidence(BASE), rule, SPECS, ORDER, groups)
+    # Group means: naive 0.25, profile 0.175, lgbm 0.15.
+    assert list(out["model_key"]) == ["lgbm", "lgbm"]
+    out = select_models(evidence(BASE), SelectionRule("wape", level="global", fallback="naive"),
+                        SPECS, ORDER)
+    assert list(out["model_key"]) == ["lgbm", "lgbm"]
+
+
+def test_metric_averaged_over_folds():
+    ev = evidence({(1, "naive"): {"wape": 0.1}, (1, "profile"): {"wape": 0.2}})
+    ev.loc[(ev["model_key"] == "naive") & (ev["fold"] == 2), "value"] = 0.5  # mean 0.3
+    out = select_models(ev, SelectionRule("wape", fallback="naive"), SPECS, ORDER)
+    assert out.loc[0, "model_key"] == "profile"
+
+
+def test_parse_constraint_is_safe_and_exact():
+    check = parse_constraint("abs(bias) <= 5 and wape < 0.2", ["bias", "wape"])
+    assert check({"bias": -4.0, "wape": 0.1}) and not check({"bias": -6.0, "wape": 0.1})
+    assert not check({"bias": float("nan"), "wape": 0.1})
+    assert parse_constraint("0.7 <= coverage_80 <= 0.9", ["coverage_80"])({"coverage_80": 0.8})
+    for bad in ("__import__('os')", "bias.real > 0", "rmse < 3", "bias <="):
+        with pytest.raises(ValueError):
+            parse_constraint(bad, ["bias"])
