@@ -23,7 +23,15 @@ from forecasting.settings import get_settings
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 
 # Order here is the order of the help text: the data flow, then the helpers around it.
-COMMAND_MODULES: tuple[str, ...] = ("forecasting.commands.database",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "forecasting.commands.database",
+    "forecasting.commands.load",
+    "forecasting.commands.data",
+    "forecasting.commands.mart",
+    "forecasting.commands.run",
+    "forecasting.commands.report",
+    "forecasting.commands.demo",
+)
 
 
 class _Parser(argparse.ArgumentParser):
