@@ -53,7 +53,10 @@ migrate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/mart.py
+	$(BIN)/python bench/report.py
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/monthly_run.py
 
 # --- deployment (Jenkinsfile: every sh step is one of these) ---
 IMAGE ?= planfact
