@@ -168,7 +168,7 @@ def _load_file(conn: Any, item: LandingFile, loaded_by: str) -> None:
     if item.kind == "actuals":
         result = actuals.load_actuals(conn, item.path, loaded_by=loaded_by)
     else:
-        result = actuals.load_plan(conn, item.path)
+        result = actuals.load_plan(conn, item.path, loaded_by=loaded_by)
     log.info(
         "already loaded" if result.already_loaded else "landed",
         extra={"file": item.path.name, "version": result.version_id, "detail": result.message},

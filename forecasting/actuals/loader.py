@@ -252,6 +252,7 @@ class _Job:
                 conn, "versions/compute_month_checksums", {"version_id": version_id, "months": None}
             )
         else:
+            execute(conn, "actuals/analyze_stage")
             if self.kind == "actuals":
                 restated = execute(conn, "actuals/close_restated", params).rowcount
                 months = fetch_all(conn, "actuals/insert_changed", params)
