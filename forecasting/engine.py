@@ -25,10 +25,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
 from forecasting.backtest import Fold, rolling_origin_folds, target_month
 from forecasting.experiments import Candidate, ExperimentConfig
+from forecasting.logs import progress as progress_steps
+from forecasting.logs import progress_bar
 from forecasting.models import EXOG, MODELS, library_versions
 from forecasting.models.base import OPEN
 from forecasting.models.conformal import residuals_on_open_days, with_conformal_intervals
@@ -149,7 +150,7 @@ def _fit_series(task: tuple) -> list[tuple[int, dict, dict, dict]]:
 def _run_local(arrays, candidates, periods, levels, seed, workers, progress):
     tasks = [(arrays[i : i + _CHUNK], candidates, periods, levels, seed)
              for i in range(0, len(arrays), _CHUNK)]
-    bar = tqdm(total=len(arrays), desc="per-series models", disable=not progress, file=None)
+    bar = progress_bar(total=len(arrays), desc="per-series models", enabled=progress)
     results = []
     if workers <= 1 or len(tasks) <= 1:
         for task in tasks:
@@ -174,7 +175,7 @@ def _run_global(frame, shard_ids, candidates, periods, seed, progress):
     seconds: dict[str, float] = {}
     for cand in candidates:
         started = time.perf_counter()
-        for p in tqdm(periods, desc=f"global {cand.label}", disable=not progress):
+        for p in progress_steps(periods, desc=f"global {cand.label}", enabled=progress):
             model = _build(cand, seed).fit_frame(frame, pd.Timestamp(_EPOCH + p.cutoff))
             pred = model.predict_frame(pd.Timestamp(_EPOCH + p.start), pd.Timestamp(_EPOCH + p.end))
             pred = pred[pred["series_id"].isin(shard_ids)]

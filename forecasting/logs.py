@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from tqdm import tqdm
 
-__all__ = ["configure_logging", "progress"]
+__all__ = ["configure_logging", "progress", "progress_bar"]
 
 T = TypeVar("T")
 
@@ -60,11 +60,10 @@ def configure_logging(level: str = "WARNING", fmt: str = "text") -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def progress(items: Iterable[T], *, desc: str, total: int | None = None, enabled: bool = True) -> Iterator[T]:
-    """Iterate with a progress bar on stderr; redraws rarely when not on a terminal."""
+def progress_bar(*, desc: str, total: int | None = None, enabled: bool = True) -> tqdm:
+    """A progress bar on stderr; off a terminal (Airflow logs, CI) it redraws every 10 s at most."""
     interactive = sys.stderr.isatty()
-    yield from tqdm(
-        items,
+    return tqdm(
         desc=desc,
         total=total,
         disable=not enabled,
@@ -72,3 +71,11 @@ def progress(items: Iterable[T], *, desc: str, total: int | None = None, enabled
         file=sys.stderr,
         leave=interactive,
     )
+
+
+def progress(items: Iterable[T], *, desc: str, total: int | None = None, enabled: bool = True) -> Iterator[T]:
+    """Iterate with a progress bar (see ``progress_bar``)."""
+    with progress_bar(desc=desc, total=total, enabled=enabled) as bar:
+        for item in items:
+            yield item
+            bar.update(1)
