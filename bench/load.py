@@ -34,6 +34,8 @@ from psycopg import sql
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from servers import server_url  # noqa: E402
+
 from forecasting.actuals import load_actuals  # noqa: E402
 from forecasting.actuals.source import iter_chunks  # noqa: E402
 from forecasting.database import with_database  # noqa: E402
@@ -46,13 +48,6 @@ RAW_TABLE = (
 )
 
 
-def server_url() -> str:
-    given = os.environ.get("PLANFACT_BENCH_DATABASE_URL")
-    if given:
-        return given
-    from forecasting.embedded import start_embedded
-
-    return start_embedded(ROOT / ".planfact" / "pgdata", 16)
 
 
 class Throwaway:

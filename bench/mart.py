@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 import psycopg  # noqa: E402
 from psycopg import sql  # noqa: E402
+from servers import server_url  # noqa: E402
 
 from forecasting.database import connect, with_database  # noqa: E402
 from forecasting.mart import evaluate_data_tests, refresh_mart  # noqa: E402
@@ -50,14 +51,6 @@ MONTH = dt.date(2015, 7, 1)
 CUTOFF = dt.date(2015, 6, 30)
 
 
-def server_url() -> str:
-    """Admin URL of the server to benchmark on."""
-    given = os.environ.get("PLANFACT_BENCH_DATABASE_URL") or os.environ.get("PLANFACT_TEST_DATABASE_URL")
-    if given:
-        return given
-    from forecasting.embedded import start_embedded
-
-    return start_embedded(ROOT / ".planfact" / "pgbench", 16)
 
 
 def split_train(train: Path, out: Path) -> tuple[Path, Path]:

@@ -40,6 +40,7 @@ import pandas as pd  # noqa: E402
 import psycopg  # noqa: E402
 from psycopg import sql  # noqa: E402
 from psycopg.types.json import Jsonb  # noqa: E402
+from servers import server_url  # noqa: E402
 
 import forecasting.engine  # noqa: E402
 from forecasting.database import connect, with_database  # noqa: E402
@@ -89,14 +90,6 @@ params = { window = 364, half_life = 91.0, dom_effect = true, closure_effect = t
 CUTOFF = dt.date(2015, 6, 30)
 
 
-def server_url() -> str:
-    """Admin URL of the server to benchmark on."""
-    given = os.environ.get("PLANFACT_BENCH_DATABASE_URL") or os.environ.get("PLANFACT_TEST_DATABASE_URL")
-    if given:
-        return given
-    from forecasting.embedded import start_embedded
-
-    return start_embedded(ROOT / ".planfact" / "pgbench", 16)
 
 
 def prepare_files(data: Path, out: Path) -> tuple[Path, Path | None, pd.DataFrame]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
-import os
 import statistics
 import sys
 import tempfile
@@ -33,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from psycopg import sql  # noqa: E402
+from servers import server_url  # noqa: E402
 
 from forecasting.database import connect  # noqa: E402
 from forecasting.queries import execute, fetch_all, statement  # noqa: E402
@@ -48,13 +48,6 @@ TARGET_SECONDS = 15.0
 T = TypeVar("T")
 
 
-def _server_url() -> str:
-    given = os.environ.get("PLANFACT_TEST_DATABASE_URL")
-    if given:
-        return given
-    from forecasting.embedded import start_embedded
-
-    return start_embedded(ROOT / ".planfact" / "pgtest", 16)
 
 
 def _month_file(data_dir: Path, out: Path) -> Path:
@@ -163,7 +156,7 @@ def main() -> int:
             source = "in-memory ReportData, 1,115 stores × 31 days"
             data = sample_report_data(stores=1115, days=31, month=MONTH)
         else:
-            server = _server_url()
+            server = server_url()
             name = f"planfact_bench_report_{uuid.uuid4().hex[:8]}"
             from forecasting.embedded import ensure_database
             from forecasting.migration import upgrade
