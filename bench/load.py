@@ -24,21 +24,18 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
-from psycopg import sql
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from servers import server_url  # noqa: E402
+from servers import server_url, throwaway_database  # noqa: E402
 
 from forecasting.actuals import load_actuals  # noqa: E402
 from forecasting.actuals.source import iter_chunks  # noqa: E402
-from forecasting.database import with_database  # noqa: E402
 from forecasting.migration import upgrade  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "rossmann"
@@ -48,24 +45,6 @@ RAW_TABLE = (
 )
 
 
-
-
-class Throwaway:
-    """A database created on entry and dropped on exit."""
-
-    def __init__(self, admin: str) -> None:
-        self.admin = admin
-        self.name = f"planfact_bench_{uuid.uuid4().hex[:8]}"
-        self.url = with_database(admin, self.name)
-
-    def __enter__(self) -> str:
-        with psycopg.connect(self.admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("create database {}").format(sql.Identifier(self.name)))
-        return self.url
-
-    def __exit__(self, *exc: object) -> None:
-        with psycopg.connect(self.admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(self.name)))
 
 
 def split_july(train: Path, folder: Path) -> tuple[Path, Path]:
@@ -81,7 +60,7 @@ def split_july(train: Path, folder: Path) -> tuple[Path, Path]:
 
 
 def time_raw(admin: str, train: Path) -> tuple[float, str]:
-    with Throwaway(admin) as url:
+    with throwaway_database(admin) as url:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(RAW_TABLE)
         psql = shutil.which("psql")
@@ -102,7 +81,7 @@ def time_raw(admin: str, train: Path) -> tuple[float, str]:
 
 
 def time_load(admin: str, before: list[Path], timed: Path) -> float:
-    with Throwaway(admin) as url:
+    with throwaway_database(admin) as url:
         upgrade(url)
         with psycopg.connect(url) as conn:
             for path in before:

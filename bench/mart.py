@@ -30,18 +30,15 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import psycopg  # noqa: E402
-from psycopg import sql  # noqa: E402
-from servers import server_url  # noqa: E402
+from servers import server_url, throwaway_database  # noqa: E402
 
-from forecasting.database import connect, with_database  # noqa: E402
+from forecasting.database import connect  # noqa: E402
 from forecasting.mart import evaluate_data_tests, refresh_mart  # noqa: E402
 from forecasting.migration import upgrade  # noqa: E402
 from forecasting.queries import execute, fetch_one  # noqa: E402
@@ -182,20 +179,8 @@ def main() -> int:
     if not (args.data / "train.csv.gz").exists() or not (args.data / "store.csv.gz").exists():
         print(f"SKIP: Rossmann data not found at {args.data} (set ROSSMANN_DIR)", file=sys.stderr)
         return 0
-    admin = server_url()
-    name = f"planfact_bench_mart_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    url = with_database(admin, name)
-    try:
+    with throwaway_database(server_url(), "planfact_bench_mart", keep=args.keep) as url:
         return _bench(url, args)
-    finally:
-        if args.keep:
-            print(f"kept database {name}")
-        else:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
-
 
 if __name__ == "__main__":
     sys.exit(main())

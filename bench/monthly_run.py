@@ -29,7 +29,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -37,13 +36,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
-import psycopg  # noqa: E402
-from psycopg import sql  # noqa: E402
 from psycopg.types.json import Jsonb  # noqa: E402
-from servers import server_url  # noqa: E402
+from servers import server_url, throwaway_database  # noqa: E402
 
 import forecasting.engine  # noqa: E402
-from forecasting.database import connect, with_database  # noqa: E402
+from forecasting.database import connect  # noqa: E402
 from forecasting.experiments import load_experiments  # noqa: E402
 from forecasting.forecasts import run_month  # noqa: E402
 from forecasting.forecasts.reader import read_training  # noqa: E402
@@ -147,19 +144,8 @@ def main() -> int:
     if not (args.data / "train.csv.gz").exists():
         print(f"SKIP: Rossmann data not found at {args.data} (set ROSSMANN_DIR)", file=sys.stderr)
         return 0
-    admin = server_url()
-    name = f"planfact_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    url = with_database(admin, name)
-    try:
+    with throwaway_database(server_url(), "planfact_bench_run", keep=args.keep) as url:
         return _bench(url, args)
-    finally:
-        if not args.keep:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
-        else:
-            print(f"kept database {name}")
 
 
 def _bench(url: str, args: argparse.Namespace) -> int:

@@ -20,7 +20,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -31,8 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from psycopg import sql  # noqa: E402
-from servers import server_url  # noqa: E402
+from servers import server_url, throwaway_database  # noqa: E402
 
 from forecasting.database import connect  # noqa: E402
 from forecasting.queries import execute, fetch_all, statement  # noqa: E402
@@ -156,13 +154,9 @@ def main() -> int:
             source = "in-memory ReportData, 1,115 stores × 31 days"
             data = sample_report_data(stores=1115, days=31, month=MONTH)
         else:
-            server = server_url()
-            name = f"planfact_bench_report_{uuid.uuid4().hex[:8]}"
-            from forecasting.embedded import ensure_database
             from forecasting.migration import upgrade
 
-            url = ensure_database(server, name)
-            try:
+            with throwaway_database(server_url(), "planfact_bench_report") as url:
                 upgrade(url, "head")
                 setup = _fill(url, args.data)
                 for step, seconds in setup.items():
@@ -173,10 +167,6 @@ def main() -> int:
                     )
                 settings = Settings(database_url=url, report_dir=out / "e2e", state_dir=out / "state")
                 end_to_end, _ = _time(lambda: render_month_report(settings, MONTH), args.runs)
-            finally:
-                with connect(server, autocommit=True) as admin:
-                    drop = sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
-                    admin.execute(drop)
             source = "Rossmann July 2015 (real loader, synthetic plan), mart refreshed"
         rows.update(_render(data, out, args.runs))
         if args.keep:
