@@ -58,15 +58,10 @@ def config_sha256(record: dict[str, Any]) -> str:
 
 def config_from_record(record: dict[str, Any]) -> ExperimentConfig:
     """Rebuild the ExperimentConfig a run recorded (its raw TOML content and source path)."""
-    from forecasting import experiments
+    from forecasting.experiments import config_from_dict
 
-    rebuild = getattr(experiments, "config_from_dict", None)
     try:
-        if rebuild is not None:
-            return rebuild(record)
-        # Until the engine exposes config_from_dict: the parser of load_experiments on the raw
-        # TOML content kept in the record (the source path resolves custom metric files).
-        return experiments._parse(Path(record.get("source", "<registry>")), record["raw"])
+        return config_from_dict(record)
     except (KeyError, ValueError) as exc:
         raise UsageError(f"the run's recorded config cannot be rebuilt: {exc}") from None
 
