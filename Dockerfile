@@ -19,15 +19,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PLANFACT_REPORT_DIR=/srv/planfact/reports
 
 WORKDIR /opt/planfact
-# Dependencies first so a code change does not reinstall them: install the project's
-# requirements from pyproject.toml with an empty package, then the code.
+# Dependencies first so a code change does not reinstall them: the project's requirements
+# straight from pyproject.toml, then the code.
 COPY pyproject.toml README.md ./
-RUN mkdir -p forecasting reports && touch forecasting/__init__.py reports/__init__.py \
-    && uv pip install --system --no-cache ".[airflow]" \
-    && uv pip uninstall --system planfact
+RUN uv pip install --system --no-cache -r pyproject.toml --extra airflow
 COPY . .
-# Editable install: sql/, migrations/ and alembic.ini are found beside the packages.
-RUN uv pip install --system --no-cache --no-deps -e . \
+# A regular (not editable) install: sql/ and migrations/ ship inside the package.
+RUN uv pip install --system --no-cache --no-deps . \
     && mkdir -p "$AIRFLOW_HOME" /var/lib/planfact /srv/planfact/landing /srv/planfact/reports \
     && chown -R airflow:0 "$AIRFLOW_HOME" /var/lib/planfact /srv/planfact \
     && chmod -R g+rwX "$AIRFLOW_HOME" /var/lib/planfact /srv/planfact

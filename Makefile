@@ -40,7 +40,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy forecasting reports
+	$(BIN)/mypy forecasting reports planfact
 
 test: lint
 	$(BIN)/pytest -q

@@ -34,9 +34,9 @@ sys.path.insert(0, str(ROOT))
 
 from servers import server_url, throwaway_database  # noqa: E402
 
-from forecasting.actuals import load_actuals  # noqa: E402
-from forecasting.actuals.source import iter_chunks  # noqa: E402
-from forecasting.migration import upgrade  # noqa: E402
+from planfact.actuals import load_actuals  # noqa: E402
+from planfact.actuals.source import iter_chunks  # noqa: E402
+from planfact.db.migrate import upgrade  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "rossmann"
 RAW_TABLE = (

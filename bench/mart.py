@@ -38,10 +38,10 @@ sys.path.insert(0, str(ROOT))
 
 from servers import server_url, throwaway_database  # noqa: E402
 
-from forecasting.database import connect  # noqa: E402
-from forecasting.mart import evaluate_data_tests, refresh_mart  # noqa: E402
-from forecasting.migration import upgrade  # noqa: E402
-from forecasting.queries import execute, fetch_one  # noqa: E402
+from planfact.db.connect import connect  # noqa: E402
+from planfact.db.migrate import upgrade  # noqa: E402
+from planfact.db.queries import execute, fetch_one  # noqa: E402
+from planfact.mart import evaluate_data_tests, refresh_mart  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "rossmann"
 MONTH = dt.date(2015, 7, 1)
@@ -66,7 +66,7 @@ def split_train(train: Path, out: Path) -> tuple[Path, Path]:
 def load(url: str, data: Path) -> tuple[int, float]:
     """Stores, history and July through the loader; the history's version and load seconds."""
     try:
-        from forecasting.actuals import load_actuals, load_stores
+        from planfact.actuals import load_actuals, load_stores
     except ImportError as exc:
         raise SystemExit(f"SKIP: the actuals loader (issue 3) is not importable: {exc}") from None
     started = time.perf_counter()

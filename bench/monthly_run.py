@@ -40,15 +40,15 @@ from psycopg.types.json import Jsonb  # noqa: E402
 from servers import server_url, throwaway_database  # noqa: E402
 
 import forecasting.engine  # noqa: E402
-from forecasting.database import connect  # noqa: E402
 from forecasting.experiments import load_experiments  # noqa: E402
-from forecasting.forecasts import run_month  # noqa: E402
-from forecasting.forecasts.reader import read_training  # noqa: E402
-from forecasting.forecasts.record import get_run  # noqa: E402
-from forecasting.forecasts.writer import write_results  # noqa: E402
-from forecasting.migration import upgrade  # noqa: E402
-from forecasting.queries import fetch_frame, fetch_one  # noqa: E402
-from forecasting.settings import Settings  # noqa: E402
+from planfact.config import Settings  # noqa: E402
+from planfact.db.connect import connect  # noqa: E402
+from planfact.db.migrate import upgrade  # noqa: E402
+from planfact.db.queries import fetch_frame, fetch_one  # noqa: E402
+from planfact.runs import run_month  # noqa: E402
+from planfact.runs.reader import read_training  # noqa: E402
+from planfact.runs.record import get_run  # noqa: E402
+from planfact.runs.writer import write_results  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "rossmann"
 MONTH = dt.date(2015, 7, 1)
@@ -103,7 +103,7 @@ def prepare_files(data: Path, out: Path) -> tuple[Path, Path | None, pd.DataFram
 
 def load(url: str, data: Path, history: Path, plan: Path) -> dict[str, Any]:
     """Load stores, the history and (when supported) July's plan; return seconds and versions."""
-    from forecasting import actuals
+    from planfact import actuals
 
     out: dict[str, Any] = {}
     with connect(url) as conn:

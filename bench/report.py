@@ -32,10 +32,10 @@ sys.path.insert(0, str(ROOT))
 
 from servers import server_url, throwaway_database  # noqa: E402
 
-from forecasting.database import connect  # noqa: E402
-from forecasting.queries import execute, fetch_all, statement  # noqa: E402
-from forecasting.settings import Settings  # noqa: E402
-from reports import render_month_report  # noqa: E402
+from planfact.config import Settings  # noqa: E402
+from planfact.db.connect import connect  # noqa: E402
+from planfact.db.queries import execute, fetch_all, statement  # noqa: E402
+from planfact.reporting.month import render_month_report  # noqa: E402
 from reports.excel import write_workbook  # noqa: E402
 from reports.html import write_html  # noqa: E402
 from reports.model import ReportData  # noqa: E402
@@ -61,9 +61,9 @@ def _month_file(data_dir: Path, out: Path) -> Path:
 
 def _fill(url: str, data_dir: Path) -> dict[str, float]:
     """Load stores and July actuals, write the synthetic plan, refresh the mart; step -> seconds."""
-    from forecasting.actuals.loader import load_actuals
-    from forecasting.actuals.reference import load_stores
-    from forecasting.mart import refresh_mart
+    from planfact.actuals.loader import load_actuals
+    from planfact.actuals.reference import load_stores
+    from planfact.mart import refresh_mart
 
     timings = {}
     with connect(url) as conn, tempfile.TemporaryDirectory() as tmp:
@@ -137,7 +137,7 @@ def main() -> int:
     parser.add_argument("--memory", action="store_true", help="time the renderers on in-memory data only")
     parser.add_argument("--keep", type=Path, default=None, help="leave the rendered files in this folder")
     args = parser.parse_args()
-    from reports.data import load_report_data
+    from planfact.reporting.data import load_report_data
 
     rows: dict[str, float] = {}
     end_to_end: float | None = None
@@ -154,7 +154,7 @@ def main() -> int:
             source = "in-memory ReportData, 1,115 stores × 31 days"
             data = sample_report_data(stores=1115, days=31, month=MONTH)
         else:
-            from forecasting.migration import upgrade
+            from planfact.db.migrate import upgrade
 
             with throwaway_database(server_url(), "planfact_bench_report") as url:
                 upgrade(url, "head")

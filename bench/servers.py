@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from forecasting.database import with_database
+from planfact.db.connect import with_database
 
 __all__ = ["server_url", "throwaway_database"]
 
@@ -27,7 +27,7 @@ def server_url() -> str:
     given = os.environ.get("PLANFACT_BENCH_DATABASE_URL")
     if given:
         return given
-    from forecasting.embedded import start_embedded
+    from planfact.db.embedded import start_embedded
 
     return start_embedded(ROOT / ".planfact" / "pgbench", 16)
 

@@ -1,9 +1,8 @@
-"""planfact: monthly plan-vs-actual for retail sales on PostgreSQL.
+"""The forecasting engine: pure numpy/pandas, no database, no files of the application.
 
-The package follows the data flow: ``actuals`` (loading and validation) →
-``versions`` (cumulatively versioned facts) → ``mart`` (SQL views) → ``models``
-and ``engine`` (candidates, backtests, selection) → ``forecasts`` (the monthly
-run and the plan of record) → ``reports`` (a sibling package) → ``registry``.
+Flow inside the engine: ``models`` (candidates on numpy arrays) → ``backtest``
+(rolling-origin folds, a pure generator) → ``engine`` (fit every candidate per fold)
+→ ``metrics`` (pure functions) → ``selection`` (choose per series, group or globally).
+``experiments`` parses the TOML that configures all of it. The application (``planfact``)
+feeds the engine a long frame from the mart and writes what it returns.
 """
-
-__version__ = "0.1.0"

@@ -13,7 +13,9 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["Fold", "month_end", "is_month_end", "target_month", "rolling_origin_folds"]
+from forecasting.calendar import is_month_end, month_cutoff, month_start
+
+__all__ = ["Fold", "rolling_origin_folds"]
 
 
 @dataclass(frozen=True)
@@ -34,25 +36,6 @@ class Fold:
     def horizon(self) -> int:
         """Number of days in the test month."""
         return (self.test_end - self.test_start).days + 1
-
-
-def month_end(day: dt.date) -> dt.date:
-    """Last day of ``day``'s calendar month."""
-    first_next = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return first_next - dt.timedelta(days=1)
-
-
-def is_month_end(day: dt.date) -> bool:
-    """True when ``day`` is the last day of its month."""
-    return day == month_end(day)
-
-
-def target_month(cutoff: dt.date) -> tuple[dt.date, dt.date]:
-    """First and last day of the calendar month after ``cutoff`` (a month end)."""
-    if not is_month_end(cutoff):
-        raise ValueError(f"cutoff {cutoff} is not the last day of a month")
-    start = cutoff + dt.timedelta(days=1)
-    return start, month_end(start)
 
 
 def rolling_origin_folds(
@@ -78,10 +61,10 @@ def rolling_origin_folds(
     # Walk back month by month: the test month of the newest fold ends at ``cutoff``.
     ends = [cutoff]
     for _ in range(total - 1):
-        ends.append(ends[-1].replace(day=1) - dt.timedelta(days=1))
+        ends.append(month_cutoff(ends[-1]))
     for index, test_end in enumerate(reversed(ends)):
-        test_start = test_end.replace(day=1)
-        fold_cutoff = test_start - dt.timedelta(days=1)
+        test_start = month_start(test_end)
+        fold_cutoff = month_cutoff(test_start)
         train_start = (
             fold_cutoff - dt.timedelta(days=history_days - 1) if history_days else None
         )

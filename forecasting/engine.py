@@ -26,13 +26,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecasting.backtest import Fold, rolling_origin_folds, target_month
+from forecasting.backtest import Fold, rolling_origin_folds
+from forecasting.calendar import target_month
 from forecasting.experiments import Candidate, ExperimentConfig
-from forecasting.logs import progress as progress_steps
-from forecasting.logs import progress_bar
 from forecasting.models import EXOG, MODELS, library_versions
 from forecasting.models.base import OPEN
 from forecasting.models.conformal import residuals_on_open_days, with_conformal_intervals
+from forecasting.progress import progress as progress_steps
+from forecasting.progress import progress_bar
 from forecasting.selection import select_models
 
 __all__ = ["EngineResult", "run_engine", "REQUIRED_COLUMNS"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from forecasting.database import resolve_url, sqlalchemy_url
-from forecasting.settings import get_settings
+from planfact.config import get_settings
+from planfact.db.connect import sqlalchemy_url
+from planfact.db.server import resolve_url
 
 config = context.config
 

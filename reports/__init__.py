@@ -1,10 +1,11 @@
-"""Plan-vs-actual reports for finance: Excel (openpyxl) and self-contained HTML (jinja2).
+"""Plan-vs-actual report renderers for finance: Excel (openpyxl) and self-contained HTML (jinja2).
 
-Flow: ``data`` reads the mart views into a ``model.ReportData``; ``excel`` (with ``sheets``
-and ``daily_sheets``) and ``html`` (with ``charts`` and ``templates/``) render it;
-``registry`` records every file in ``forecast.report``; ``renderer`` ties them together.
+Pure renderers: ``model.ReportData`` in, files out. ``excel`` (with ``sheets`` and
+``daily_sheets``) and ``html`` (with ``charts`` and ``templates/``) render it; ``renderer``
+picks the writers per format. Reading the mart and recording files is the application's
+(``planfact.reporting``).
 """
 
-from reports.renderer import FORMATS, parse_month, render_files, render_month_report
+from reports.renderer import FORMATS, check_formats, render_files, report_path
 
-__all__ = ["FORMATS", "parse_month", "render_files", "render_month_report"]
+__all__ = ["FORMATS", "check_formats", "render_files", "report_path"]

@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from forecasting import calendar
+
 __all__ = [
     "LEVEL_ORDER",
     "LEVEL_LABELS",
@@ -274,11 +276,7 @@ class ReportData:
 
     @property
     def previous_month(self) -> date:
-        return (
-            date(self.month.year - 1, 12, 1)
-            if self.month.month == 1
-            else self.month.replace(month=self.month.month - 1)
-        )
+        return calendar.previous_month(self.month)
 
     @property
     def title(self) -> str:

@@ -10,16 +10,16 @@ each other's rows. Tests never touch the database named by ``PLANFACT_DATABASE_U
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import psycopg
 import pytest
-from psycopg import sql
+from sqlalchemy.engine import make_url
+from support import ROOT
 
-from forecasting.database import with_database
-from forecasting.migration import upgrade
-from forecasting.settings import PROJECT_ROOT, Settings, get_settings
+from planfact.config import Settings, get_settings
+from planfact.db.admin import throwaway_database
+from planfact.db.migrate import upgrade
 
 # The developer's own database must never be reached from a test.
 os.environ.pop("PLANFACT_DATABASE_URL", None)
@@ -50,58 +50,31 @@ def server_url() -> Iterator[str]:
         with PostgresContainer("postgres:16", driver=None) as container:
             yield container.get_connection_url()
         return
-    from forecasting.embedded import start_embedded
+    from planfact.db.embedded import start_embedded
 
-    yield start_embedded(PROJECT_ROOT / ".planfact" / "pgtest", 16)
-
-
-def _create(admin_url: str, name: str, template: str | None = None) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        query = sql.SQL("create database {}").format(sql.Identifier(name))
-        if template:
-            query = sql.SQL("create database {} template {}").format(
-                sql.Identifier(name), sql.Identifier(template)
-            )
-        conn.execute(query)
-
-
-def _drop(admin_url: str, name: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+    yield start_embedded(ROOT / ".planfact" / "pgtest", 16)
 
 
 @pytest.fixture(scope="session")
 def template_db(server_url: str) -> Iterator[str]:
     """Name of this session's database, migrated to head; dropped at the end."""
-    name = f"planfact_test_{uuid.uuid4().hex[:12]}"
-    _create(server_url, name)
-    try:
-        upgrade(with_database(server_url, name), "head")
-        yield name
-    finally:
-        _drop(server_url, name)
+    with throwaway_database(server_url, "planfact_test") as url:
+        upgrade(url, "head")
+        yield make_url(url).database
 
 
 @pytest.fixture
 def db_url(server_url: str, template_db: str) -> Iterator[str]:
     """URL of a fresh database at head, private to one test."""
-    name = f"{template_db}_{uuid.uuid4().hex[:6]}"
-    _create(server_url, name, template=template_db)
-    try:
-        yield with_database(server_url, name)
-    finally:
-        _drop(server_url, name)
+    with throwaway_database(server_url, template_db, template=template_db) as url:
+        yield url
 
 
 @pytest.fixture
 def empty_db_url(server_url: str) -> Iterator[str]:
     """URL of a fresh database with no migrations applied."""
-    name = f"planfact_empty_{uuid.uuid4().hex[:12]}"
-    _create(server_url, name)
-    try:
-        yield with_database(server_url, name)
-    finally:
-        _drop(server_url, name)
+    with throwaway_database(server_url, "planfact_empty") as url:
+        yield url
 
 
 @pytest.fixture

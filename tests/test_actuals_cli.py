@@ -13,13 +13,13 @@ from pathlib import Path
 import psycopg
 from fixtures.actuals_data import rossmann_file, snapshot
 
-from forecasting.actuals.loader import LOAD_LOCK, PAUSE_ENV
-from forecasting.database import lock_key
+from planfact.actuals.loader import LOAD_LOCK, PAUSE_ENV
+from planfact.db.locks import lock_key
 
 
 def _planfact(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "forecasting.cli", *args], capture_output=True, text=True, env=env, timeout=180
+        [sys.executable, "-m", "planfact", *args], capture_output=True, text=True, env=env, timeout=180
     )
 
 
@@ -77,14 +77,14 @@ def test_load_split_and_versions_commands(
 def test_killed_load_leaves_versions_and_facts_unchanged(
     cli_env: dict[str, str], conn: psycopg.Connection, tmp_path: Path
 ) -> None:
-    from forecasting.actuals import load_actuals
+    from planfact.actuals import load_actuals
 
     load_actuals(conn, rossmann_file(tmp_path / "jan.csv", 5, date(2015, 1, 1), date(2015, 1, 31)))
     before = snapshot(conn)
     update = rossmann_file(tmp_path / "feb.csv.gz", 5, date(2015, 1, 20), date(2015, 2, 28), bump=3)
     env = dict(cli_env, **{PAUSE_ENV: "120"})
     proc = subprocess.Popen(
-        [sys.executable, "-m", "forecasting.cli", "load", "actuals", str(update)],
+        [sys.executable, "-m", "planfact", "load", "actuals", str(update)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

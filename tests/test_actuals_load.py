@@ -9,8 +9,8 @@ import psycopg
 import pytest
 from fixtures.actuals_data import ROSSMANN_HEADER, as_of, rossmann_file, rossmann_rows, snapshot, write_csv
 
-from forecasting.actuals import load_actuals, load_holidays, load_plan, load_stores
-from forecasting.versions import latest_version, list_versions, month_checksums, verify_version
+from planfact.actuals import load_actuals, load_holidays, load_plan, load_stores
+from planfact.versions import latest_version, list_versions, month_checksums, verify_version
 
 JAN, FEB_END = date(2015, 1, 1), date(2015, 2, 28)
 
@@ -186,7 +186,7 @@ def test_stores_and_holidays(conn: psycopg.Connection, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("kind", ["actuals", "plan"])
 def test_wrong_kind_of_file(conn: psycopg.Connection, tmp_path: Path, kind: str) -> None:
-    from forecasting.errors import InputError
+    from planfact.errors import InputError
 
     plan_header = "Store,DayOfWeek,Date,Open,Promo,StateHoliday,SchoolHoliday"
     path = write_csv(tmp_path / "plan.csv", plan_header, ["1,5,2015-07-31,1,1,0,1"])
@@ -216,7 +216,7 @@ def test_bulk_first_load_rebuilds_keys_and_checksums_the_stage(
     conn: psycopg.Connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The first-load path (indexes and keys dropped, rebuilt, month checksums from the stage)."""
-    import forecasting.actuals.bulk as bulk
+    import planfact.actuals.bulk as bulk
 
     monkeypatch.setattr(bulk, "REBUILD_MIN_ROWS", 1)
     before = _keys_and_indexes(conn)

@@ -9,8 +9,8 @@ import psycopg
 import pytest
 from fixtures.actuals_data import ROSSMANN_HEADER, rossmann_file, rossmann_rows, snapshot, write_csv
 
-from forecasting.actuals import load_actuals
-from forecasting.errors import InputError, UsageError
+from planfact.actuals import load_actuals
+from planfact.errors import InputError, UsageError
 
 TODAY = date(2015, 3, 10)
 

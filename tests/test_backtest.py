@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from forecasting.backtest import is_month_end, month_end, rolling_origin_folds, target_month
+from forecasting.backtest import rolling_origin_folds
+from forecasting.calendar import is_month_end, month_end, target_month
 
 
 def test_three_monthly_folds_before_the_target_month():

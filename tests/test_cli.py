@@ -11,7 +11,7 @@ import pytest
 
 def _planfact(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "forecasting.cli", *args],
+        [sys.executable, "-m", "planfact", *args],
         capture_output=True,
         text=True,
         env=env or dict(os.environ),

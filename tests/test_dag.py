@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from forecasting.settings import PROJECT_ROOT
+from support import ROOT as PROJECT_ROOT
 
 DAGS = PROJECT_ROOT / "airflow" / "dags"
 MARK = "PLANFACT-JSON "
@@ -99,7 +98,7 @@ def describe_dag() -> dict[str, Any]:
             # TaskFlow keeps the mapped function arguments apart from operator arguments.
             "expand": getattr(getattr(task, "op_kwargs_expand_input", None), "value", None),
         }
-    from forecasting.errors import InputError, PlanfactError, UsageError
+    from planfact.errors import InputError, PlanfactError, UsageError
 
     policy = dag.get_task("land_actuals").retry_policy
     decisions = {
@@ -112,10 +111,10 @@ def describe_dag() -> dict[str, Any]:
         }.items()
     }
     # The failure callback reports the month, the task and the first line of the error.
-    import forecasting.pipeline
+    import planfact.pipeline
 
     sent: list[str] = []
-    forecasting.pipeline.notify = lambda settings, summary: sent.append(summary)  # type: ignore[assignment]
+    planfact.pipeline.notify = lambda settings, summary: sent.append(summary)  # type: ignore[assignment]
     callback = dag.get_task("prepare_mart").on_failure_callback
     callbacks = callback if isinstance(callback, list) else [callback]
 

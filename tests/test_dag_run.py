@@ -101,8 +101,8 @@ def airflow_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _landing(folder: Path) -> list[str]:
     """Reference files, Jan..Jun 2015 as one backlog file named for June, then July."""
-    from forecasting.synthetic import generate
-    from forecasting.synthetic.files import write_history, write_month_files, write_reference_files
+    from planfact.demo.synthetic import generate
+    from planfact.demo.synthetic.files import write_history, write_month_files, write_reference_files
 
     data = generate("tiny", seed=11, start="2015-01-01", end="2015-07-31")
     write_reference_files(data, folder)
@@ -142,7 +142,7 @@ def _state(url: str) -> dict[str, Any]:
 def test_two_months_run_end_to_end_and_a_rerun_changes_nothing(
     db_url: str, tmp_path: Path, airflow_home: Path, webhook: tuple[str, list[dict[str, Any]]]
 ) -> None:
-    pytest.importorskip("forecasting.synthetic.files", reason="needs the generator of issue 9")
+    pytest.importorskip("planfact.demo.synthetic.files", reason="needs the generator of issue 9")
     hook_url, received = webhook
     landing = tmp_path / "landing"
     files = _landing(landing)

@@ -9,13 +9,13 @@ import pandas as pd
 import psycopg
 import pytest
 
-from forecasting.cli import main
-from forecasting.demo import run_demo
-from forecasting.demo.feed import real_feed, synthetic_feed
-from forecasting.errors import UsageError
-from forecasting.settings import Settings
-from forecasting.synthetic import generate
-from forecasting.synthetic.files import write_full, write_reference_files
+from planfact.cli import main
+from planfact.config import Settings
+from planfact.demo import run_demo
+from planfact.demo.feed import real_feed, synthetic_feed
+from planfact.demo.synthetic import generate
+from planfact.demo.synthetic.files import write_full, write_reference_files
+from planfact.errors import UsageError
 
 COUNTS = {
     "versions": "select count(*) from core.data_version",
@@ -132,7 +132,7 @@ def test_tiny_demo_replays_months_and_rerun_adds_nothing(settings: Settings) -> 
 
 @pytest.mark.slow
 def test_demo_refuses_other_data_and_reset_starts_over(settings: Settings, tmp_path: Path) -> None:
-    from forecasting.actuals import load_actuals
+    from planfact.actuals import load_actuals
 
     data = generate("tiny", start="2015-01-01", end="2015-01-31")
     source = write_full(data, tmp_path / "mine")

@@ -18,7 +18,7 @@ from test_mart_dataset import (
     build,
 )
 
-from forecasting.mart import MATERIALIZED_VIEWS, refresh_mart
+from planfact.mart import MATERIALIZED_VIEWS, refresh_mart
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import psycopg
 import pytest
 from test_mart_dataset import Dataset, build
 
-from forecasting.errors import PlanfactError
-from forecasting.mart import DataTestResult, check_mart, evaluate_data_tests, load_data_tests, refresh_mart
+from planfact.errors import PlanfactError
+from planfact.mart import DataTestResult, check_mart, evaluate_data_tests, load_data_tests, refresh_mart
 
 
 @pytest.fixture
@@ -159,7 +159,7 @@ def test_inconsistent_materialized_views_fail_monthly_equals_days(
 
 def _planfact(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "forecasting.cli", *args], capture_output=True, text=True, env=env, timeout=180
+        [sys.executable, "-m", "planfact", *args], capture_output=True, text=True, env=env, timeout=180
     )
 
 

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from test_mart_dataset import CALENDAR_HOLIDAY, GAP, NEW_IN_JULY, RESTATED, SERIES, Dataset, build, days
 
-from forecasting.mart import refresh_mart
+from planfact.mart import refresh_mart
 
 COLUMNS = [
     "series_id",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from forecasting.migration import current_revision, downgrade, upgrade
+from planfact.db.migrate import current_revision, downgrade, upgrade
 
 CORE_TABLES = {
     "store",

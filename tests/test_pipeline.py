@@ -1,4 +1,4 @@
-"""forecasting.pipeline: the task-sized steps of the monthly job, on small generated files."""
+"""planfact.pipeline: the task-sized steps of the monthly job, on small generated files."""
 
 from __future__ import annotations
 
@@ -15,14 +15,14 @@ from typing import Any
 import psycopg
 import pytest
 
-from forecasting import pipeline
-from forecasting.errors import PlanfactError, UsageError
-from forecasting.settings import Settings
+from planfact import pipeline
+from planfact.config import Settings
+from planfact.errors import PlanfactError, UsageError
 
 
 @pytest.fixture(scope="module")
 def tiny() -> Any:
-    from forecasting.synthetic import generate
+    from planfact.demo.synthetic import generate
 
     return generate("tiny", seed=3, start="2015-01-01", end="2015-04-30")
 
@@ -131,7 +131,7 @@ def test_notify_survives_a_failing_webhook(tmp_path: Path, caplog: pytest.LogCap
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     settings = Settings(webhook_url=f"http://127.0.0.1:{port}/hook/t0ken", state_dir=tmp_path)
-    with caplog.at_level(logging.INFO, logger="forecasting.pipeline"):
+    with caplog.at_level(logging.INFO, logger="planfact.pipeline"):
         pipeline.notify(settings, "planfact 2015-07: ok")  # must not raise
         pipeline.notify(Settings(webhook_url="not a url", state_dir=tmp_path), "x")
         pipeline.notify(Settings(webhook_url="file:///etc/passwd", state_dir=tmp_path), "x")
@@ -144,13 +144,13 @@ def test_notify_survives_a_failing_webhook(tmp_path: Path, caplog: pytest.LogCap
 
 
 def test_notify_without_webhook_only_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.INFO, logger="forecasting.pipeline"):
+    with caplog.at_level(logging.INFO, logger="planfact.pipeline"):
         pipeline.notify(Settings(state_dir=tmp_path), "planfact 2015-07: ok")
     assert [r.getMessage() for r in caplog.records] == ["planfact 2015-07: ok"]
 
 
 def _landing(data: Any, folder: Path) -> None:
-    from forecasting.synthetic.files import write_history, write_month_files, write_reference_files
+    from planfact.demo.synthetic.files import write_history, write_month_files, write_reference_files
 
     write_reference_files(data, folder)
     write_history(data, folder, before="2015-03-01")  # actuals_2015-02_history: Jan and Feb
@@ -193,7 +193,7 @@ def test_land_actuals_refuses_a_month_without_actuals(settings: Settings, conn: 
 def test_land_actuals_names_a_file_without_rows_of_its_month(
     tiny: Any, settings: Settings, conn: psycopg.Connection
 ) -> None:
-    from forecasting.synthetic.files import write_csv_gz, write_reference_files
+    from planfact.demo.synthetic.files import write_csv_gz, write_reference_files
 
     write_reference_files(tiny, settings.landing_dir)
     # Misnamed: the rows are March's, the name says April.
@@ -208,7 +208,7 @@ def test_land_actuals_names_a_file_without_rows_of_its_month(
 def test_report_is_skipped_without_a_plan_of_record(
     settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="forecasting.pipeline"):
+    with caplog.at_level(logging.INFO, logger="planfact.pipeline"):
         assert pipeline.report_month(settings, "2015-06") == []
     assert "report skipped: no plan of record" in caplog.text
     assert not settings.report_dir.exists()

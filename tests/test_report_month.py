@@ -23,11 +23,11 @@ import psycopg
 import pytest
 from openpyxl import load_workbook
 
-from forecasting.errors import PlanfactError
-from forecasting.mart import refresh_mart
-from forecasting.settings import Settings
-from reports import render_month_report
-from reports.data import load_report_data
+from planfact.config import Settings
+from planfact.errors import PlanfactError
+from planfact.mart import refresh_mart
+from planfact.reporting.data import load_report_data
+from planfact.reporting.month import render_month_report
 from reports.html import money, percent
 
 STORES = [  # store_id, store_type, assortment, state, city
@@ -282,7 +282,7 @@ def test_stale_mart_is_refused(known, conn, settings: Settings, tmp_path: Path) 
 def test_cli_renders_and_refuses_on_one_line(known, cli_env: dict[str, str], tmp_path: Path) -> None:
     def planfact(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "forecasting.cli", *args],
+            [sys.executable, "-m", "planfact", *args],
             capture_output=True,
             text=True,
             env=cli_env,

@@ -7,8 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from forecasting.settings import PROJECT_ROOT
+from support import ROOT as PROJECT_ROOT
 
 # A URL with an inline password, or a password/secret/token assigned a literal value.
 URL_WITH_PASSWORD = re.compile(r"[a-z+]+://[^/\s:@'\"]+:([^@\s'\"/]+)@")

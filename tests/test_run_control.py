@@ -15,11 +15,11 @@ import psycopg
 import pytest
 from test_run_data import EXPERIMENTS, STORES, load_two_versions
 
-from forecasting.database import resolve_url
-from forecasting.errors import PlanfactError
-from forecasting.forecasts import run_month
-from forecasting.forecasts.locks import held_lock
-from forecasting.settings import Settings
+from planfact.config import Settings
+from planfact.db.server import resolve_url
+from planfact.errors import PlanfactError
+from planfact.runs import run_month
+from planfact.runs.locks import held_lock
 
 JULY = dt.date(2015, 7, 1)
 
@@ -28,9 +28,9 @@ JULY = dt.date(2015, 7, 1)
 _KILLED_CHILD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    import forecasting.forecasts.shards as shards
-    from forecasting.forecasts import run_month
-    from forecasting.settings import Settings
+    import planfact.runs.shards as shards
+    from planfact.runs import run_month
+    from planfact.config import Settings
 
     real = shards.write_results
     def write_and_hang(*args, **kwargs):
@@ -103,7 +103,7 @@ def test_the_month_lock_stops_a_second_run_clearly(
 
 
 def _planfact(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "forecasting.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "planfact", *args], capture_output=True, text=True,
                           env=env, timeout=300)
 
 

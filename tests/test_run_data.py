@@ -52,7 +52,7 @@ def write_rossmann(frame: pd.DataFrame, path: Path) -> Path:
 
 def load_two_versions(conn: psycopg.Connection, folder: Path) -> tuple[int, int]:
     """Load history to 2015-05 (version 1), then June 2015 plus two restated May days (version 2)."""
-    from forecasting.actuals import load_actuals
+    from planfact.actuals import load_actuals
 
     history = rossmann_frame(FIRST_DAY, dt.date(2015, 6, 30))
     dates = pd.to_datetime(history["Date"])
@@ -68,7 +68,7 @@ def load_two_versions(conn: psycopg.Connection, folder: Path) -> tuple[int, int]
 
 def load_month(conn: psycopg.Connection, folder: Path, month: dt.date) -> int:
     """Load the actuals of ``month`` (a new data version); returns its id."""
-    from forecasting.actuals import load_actuals
+    from planfact.actuals import load_actuals
 
     last = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
     frame = rossmann_frame(FIRST_DAY, last)

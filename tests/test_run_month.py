@@ -11,11 +11,11 @@ import psycopg
 import pytest
 from test_run_data import EXPERIMENTS, STORES, load_month, load_two_versions
 
-from forecasting.errors import PlanfactError, UsageError
-from forecasting.forecasts import finalize_run, promote_plan, reproduce_run, run_month
-from forecasting.mart import refresh_mart
-from forecasting.queries import sql_file
-from forecasting.settings import Settings
+from planfact.config import Settings
+from planfact.db.queries import sql_file
+from planfact.errors import PlanfactError, UsageError
+from planfact.mart import refresh_mart
+from planfact.runs import finalize_run, promote_plan, reproduce_run, run_month
 
 JULY = dt.date(2015, 7, 1)
 DAYS = 31
@@ -123,7 +123,7 @@ def test_a_run_failing_midway_is_recorded_failed_with_no_plan_rows(
     settings: Settings, conn: psycopg.Connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load_two_versions(conn, tmp_path)
-    import forecasting.forecasts.shards as shards
+    import planfact.runs.shards as shards
 
     real_write = shards.write_results
 

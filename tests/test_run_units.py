@@ -11,12 +11,13 @@ import pandas as pd
 import pytest
 from test_run_data import EXPERIMENTS
 
-from forecasting.errors import PlanfactError, UsageError
+from forecasting.calendar import month_cutoff, month_end
 from forecasting.experiments import load_experiments
-from forecasting.forecasts.configs import config_from_record, config_record, config_sha256
-from forecasting.forecasts.finalize import RunSummary
-from forecasting.forecasts.period import month_cutoff, month_last_day, parse_month, parse_shard
-from forecasting.forecasts.writer import check_result, model_version_id
+from planfact.errors import PlanfactError, UsageError
+from planfact.periods import parse_month, parse_shard
+from planfact.runs.configs import config_from_record, config_record, config_sha256
+from planfact.runs.finalize import RunSummary
+from planfact.runs.writer import check_result, model_version_id
 
 JULY = dt.date(2015, 7, 1)
 
@@ -34,8 +35,8 @@ def test_parse_month_refuses_other_forms(value: object) -> None:
 
 def test_month_bounds() -> None:
     assert month_cutoff(JULY) == dt.date(2015, 6, 30)
-    assert month_last_day(dt.date(2016, 2, 1)) == dt.date(2016, 2, 29)
-    assert month_last_day(dt.date(2015, 12, 1)) == dt.date(2015, 12, 31)
+    assert month_end(dt.date(2016, 2, 1)) == dt.date(2016, 2, 29)
+    assert month_end(dt.date(2015, 12, 1)) == dt.date(2015, 12, 31)
 
 
 @pytest.mark.parametrize(("value", "expected"), [("1/1", (1, 1)), ("2/3", (2, 3)), ((3, 3), (3, 3))])

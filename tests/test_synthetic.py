@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from support import ROOT as PROJECT_ROOT
 
-from forecasting.settings import PROJECT_ROOT
-from forecasting.synthetic import SIZES, generate, holiday_calendar
-from forecasting.synthetic.files import (
+from planfact.demo.synthetic import SIZES, generate, holiday_calendar
+from planfact.demo.synthetic.files import (
     restate_month,
     write_full,
     write_history,
@@ -21,7 +21,7 @@ from forecasting.synthetic.files import (
     write_reference_files,
     write_restatement,
 )
-from forecasting.synthetic.sales import SALES_COLUMNS
+from planfact.demo.synthetic.sales import SALES_COLUMNS
 
 FAVORITA = PROJECT_ROOT.parent / "shared" / "data" / "favorita"
 

@@ -7,7 +7,7 @@ waits (reschedule mode, a worker slot is not held) until the actuals of July lan
 wait_for_actuals -> land_actuals -> prepare_mart -> report_month -> start_forecast
   -> forecast_shard x N (dynamic task mapping) -> finalize_forecast -> notify
 
-This file only wires tasks: each task calls one ``forecasting.pipeline`` function with
+This file only wires tasks: each task calls one ``planfact.pipeline`` function with
 a month (``'YYYY-MM'`` from the data interval, never the clock) or a run id. planfact
 is imported inside the tasks so that parsing this file stays fast.
 
@@ -15,7 +15,7 @@ Database: the Airflow connection ``planfact_db`` when defined (any postgres conn
 e.g. ``AIRFLOW_CONN_PLANFACT_DB`` or a secrets backend), else ``PLANFACT_DATABASE_URL``.
 Every other setting is a ``PLANFACT_*`` variable as for the command line.
 
-DAG shape, read from the environment of the dag-processor when the file is parsed:
+DAG shape, fields of the one Settings class read when the dag-processor parses this file:
 ``PLANFACT_DAG_START_DATE`` (first month to run, default 2013-01-01; with catchup every
 month since then runs, oldest first), ``PLANFACT_SHARDS`` (forecast shards, default 2),
 ``PLANFACT_SENSOR_TIMEOUT_HOURS`` (default 168) and ``PLANFACT_SENSOR_POKE_MINUTES``
@@ -25,7 +25,6 @@ month since then runs, oldest first), ``PLANFACT_SHARDS`` (forecast shards, defa
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 from airflow.sdk import (
@@ -37,13 +36,15 @@ from airflow.sdk import (
     task,
 )
 
+from planfact.config import get_settings
+
 CONNECTION_ID = "planfact_db"
-SHARDS = int(os.environ.get("PLANFACT_SHARDS", "2"))
-START_DATE = dt.datetime.fromisoformat(os.environ.get("PLANFACT_DAG_START_DATE", "2013-01-01")).replace(
-    tzinfo=dt.UTC
-)
-SENSOR_TIMEOUT = dt.timedelta(hours=float(os.environ.get("PLANFACT_SENSOR_TIMEOUT_HOURS", "168")))
-SENSOR_POKE = dt.timedelta(minutes=float(os.environ.get("PLANFACT_SENSOR_POKE_MINUTES", "30")))
+# The DAG's shape comes from the one Settings class (light to import: no pandas, no engine).
+SHAPE = get_settings()
+SHARDS = SHAPE.shards
+START_DATE = dt.datetime.combine(SHAPE.dag_start_date, dt.time(), tzinfo=dt.UTC)
+SENSOR_TIMEOUT = dt.timedelta(hours=SHAPE.sensor_timeout_hours)
+SENSOR_POKE = dt.timedelta(minutes=SHAPE.sensor_poke_minutes)
 
 # Transient failures (a lost connection, a locked row, the server restarting) are
 # retried with exponential back-off; bad input and failed data tests fail at once:
@@ -51,9 +52,9 @@ SENSOR_POKE = dt.timedelta(minutes=float(os.environ.get("PLANFACT_SENSOR_POKE_MI
 # also reports an unreachable database.
 RETRY_POLICY = ExceptionRetryPolicy(
     rules=[
-        RetryRule(exception="forecasting.errors.UsageError", action=RetryAction.DEFAULT),
+        RetryRule(exception="planfact.errors.UsageError", action=RetryAction.DEFAULT),
         RetryRule(
-            exception="forecasting.errors.PlanfactError",
+            exception="planfact.errors.PlanfactError",
             action=RetryAction.FAIL,
             reason="bad input or failed data test: not transient, see the message above",
         ),
@@ -63,7 +64,7 @@ RETRY_POLICY = ExceptionRetryPolicy(
 
 def _on_failure(context: Any) -> None:
     """A task failed for good (retries spent): say so on the webhook, in one line."""
-    from forecasting.pipeline import notify
+    from planfact.pipeline import notify
 
     error = str(context.get("exception") or "unknown error").strip().splitlines() or ["unknown error"]
     month = _month(context["data_interval_start"]) if context.get("data_interval_start") else "?"
@@ -86,7 +87,7 @@ def _settings() -> Any:
     """planfact Settings; the ``planfact_db`` connection, when defined, names the database."""
     from airflow.sdk import BaseHook
 
-    from forecasting.pipeline import task_settings
+    from planfact.pipeline import task_settings
 
     try:
         uri = BaseHook.get_connection(CONNECTION_ID).get_uri()
@@ -113,34 +114,34 @@ def _month(moment: dt.datetime) -> str:
 def planfact_monthly() -> None:
     @task.sensor(mode="reschedule", poke_interval=SENSOR_POKE, timeout=SENSOR_TIMEOUT)
     def wait_for_actuals(data_interval_start: dt.datetime | None = None) -> bool:
-        from forecasting.pipeline import actuals_available
+        from planfact.pipeline import actuals_available
 
         assert data_interval_start is not None
         return actuals_available(_settings(), _month(data_interval_start))
 
     @task
     def land_actuals(data_interval_start: dt.datetime | None = None) -> int | None:
-        from forecasting.pipeline import land_actuals
+        from planfact.pipeline import land_actuals
 
         assert data_interval_start is not None
         return land_actuals(_settings(), _month(data_interval_start), loaded_by="airflow")
 
     @task
     def prepare_mart() -> None:
-        from forecasting.pipeline import prepare_mart
+        from planfact.pipeline import prepare_mart
 
         prepare_mart(_settings())
 
     @task
     def report_month(data_interval_start: dt.datetime | None = None) -> list[str]:
-        from forecasting.pipeline import report_month
+        from planfact.pipeline import report_month
 
         assert data_interval_start is not None
         return report_month(_settings(), _month(data_interval_start))
 
     @task
     def start_forecast(data_version: int | None, data_interval_end: dt.datetime | None = None) -> int:
-        from forecasting.pipeline import start_forecast
+        from planfact.pipeline import start_forecast
 
         assert data_interval_end is not None  # the first day of the month to forecast
         return start_forecast(
@@ -149,13 +150,13 @@ def planfact_monthly() -> None:
 
     @task(max_active_tis_per_dagrun=SHARDS)
     def forecast_shard(forecast_run: int, shard: int) -> None:
-        from forecasting.pipeline import forecast_shard
+        from planfact.pipeline import forecast_shard
 
         forecast_shard(_settings(), forecast_run, shard)
 
     @task
     def finalize_forecast(forecast_run: int) -> str:
-        from forecasting.pipeline import finalize_forecast
+        from planfact.pipeline import finalize_forecast
 
         return finalize_forecast(_settings(), forecast_run)
 
@@ -166,7 +167,7 @@ def planfact_monthly() -> None:
         forecast: str,
         data_interval_start: dt.datetime | None = None,
     ) -> str:
-        from forecasting.pipeline import notify, summarize
+        from planfact.pipeline import notify, summarize
 
         assert data_interval_start is not None
         summary = summarize(_month(data_interval_start), data_version, reports, forecast)

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
-from forecasting.objects import create_objects, drop_objects
-from forecasting.queries import statement
+from planfact.db.objects import create_objects, drop_objects
+from planfact.db.queries import statement
 
 revision: str = "0001_core"
 down_revision: str | None = None

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
-from forecasting.objects import create_objects, drop_objects
+from planfact.db.objects import create_objects, drop_objects
 
 revision: str = "0002_forecast"
 down_revision: str | None = "0001_core"

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from forecasting.queries import sql_file
+from planfact.db.queries import sql_file
 
 revision: str = "0003_roles"
 down_revision: str | None = "0002_forecast"

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from forecasting.objects import create_objects, drop_objects
+from planfact.db.objects import create_objects, drop_objects
 
 revision: str = "0004_actuals"
 down_revision: str | None = "0003_roles"

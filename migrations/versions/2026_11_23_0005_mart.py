@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from forecasting.objects import create_objects, drop_objects
-from forecasting.queries import statement
+from planfact.db.objects import create_objects, drop_objects
+from planfact.db.queries import statement
 
 revision: str = "0005_mart"
 down_revision: str | None = "0004_actuals"

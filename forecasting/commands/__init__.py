@@ -1,1 +1,0 @@
-"""Subcommands of the ``planfact`` command line, one module per noun."""

@@ -1,0 +1,10 @@
+"""Helpers shared by the tests: paths of the checkout, generated data, subprocess runners."""
+
+from pathlib import Path
+
+__all__ = ["ROOT", "SHARED_DATA"]
+
+# The checkout the tests run from (tests are the one place allowed to know it).
+ROOT = Path(__file__).resolve().parents[2]
+# Licensed real data beside the checkout (never committed); tests skip when it is absent.
+SHARED_DATA = ROOT.parent / "shared" / "data"
