@@ -15,11 +15,24 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
-from support import ROOT
 
 from planfact.config import Settings, get_settings
 from planfact.db.admin import throwaway_database
 from planfact.db.migrate import upgrade
+from support import ROOT
+
+# Tests are sorted by what they need: tests/unit (no database), tests/db (a throwaway
+# PostgreSQL database), tests/e2e (whole flows; slow ones are marked slow).
+_KINDS = ("unit", "db", "e2e")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test with its folder's kind, so ``-m unit`` selects the database-free tests."""
+    for item in items:
+        kind = item.path.parent.name
+        if kind in _KINDS:
+            item.add_marker(getattr(pytest.mark, kind))
+
 
 # The developer's own database must never be reached from a test.
 os.environ.pop("PLANFACT_DATABASE_URL", None)

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from test_run_data import EXPERIMENTS, STORES, load_month, load_two_versions
 
 from planfact.config import Settings
 from planfact.db.queries import sql_file
 from planfact.errors import PlanfactError, UsageError
 from planfact.mart import refresh_mart
 from planfact.runs import finalize_run, promote_plan, reproduce_run, run_month
+from support.run_data import EXPERIMENTS, STORES, load_month, load_two_versions
 
 JULY = dt.date(2015, 7, 1)
 DAYS = 31

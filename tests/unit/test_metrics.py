@@ -1,12 +1,12 @@
 """Metrics against values computed by hand (see the comments for the arithmetic)."""
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from forecasting import metrics as m
+from support import FIXTURES
 
 Y = np.array([10.0, 20.0, 0.0, 40.0])
 F = np.array([12.0, 18.0, 5.0, 30.0])  # errors f - y: +2, -2, +5, -10
@@ -66,7 +66,7 @@ def test_resolve_metric_names_and_losses():
 
 
 def test_custom_metric_by_module_path(monkeypatch):
-    monkeypatch.syspath_prepend(str(Path(__file__).parent / "fixtures"))
+    monkeypatch.syspath_prepend(str(FIXTURES))
     spec = m.resolve_metric("max_err", "custom_metrics:max_abs_error")
     assert spec(Y, F) == 10.0
     assert m.resolve_metric("neg", "custom_metrics:max_abs_error", greater_is_better=True).loss(

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import psycopg
 import pytest
-from test_mart_dataset import CALENDAR_HOLIDAY, GAP, NEW_IN_JULY, RESTATED, SERIES, Dataset, build, days
 
 from planfact.mart import refresh_mart
+from support.mart_dataset import CALENDAR_HOLIDAY, GAP, NEW_IN_JULY, RESTATED, SERIES, Dataset, build, days
 
 COLUMNS = [
     "series_id",

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,8 +9,8 @@ import pytest
 
 from forecasting.engine import run_engine
 from forecasting.experiments import config_from_dict, config_to_dict, load_experiments
+from support import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 CUTOFF = dt.date(2014, 5, 31)
 PATTERN = np.array([1.2, 1.0, 0.9, 0.95, 1.1, 1.4, 0.0])
 

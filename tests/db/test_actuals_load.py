@@ -7,10 +7,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from fixtures.actuals_data import ROSSMANN_HEADER, as_of, rossmann_file, rossmann_rows, snapshot, write_csv
 
 from planfact.actuals import load_actuals, load_holidays, load_plan, load_stores
 from planfact.versions import latest_version, list_versions, month_checksums, verify_version
+from support.actuals_files import ROSSMANN_HEADER, as_of, rossmann_file, rossmann_rows, snapshot, write_csv
 
 JAN, FEB_END = date(2015, 1, 1), date(2015, 2, 28)
 

@@ -8,10 +8,10 @@ from datetime import date
 
 import psycopg
 import pytest
-from test_mart_dataset import Dataset, build
 
 from planfact.errors import PlanfactError
 from planfact.mart import DataTestResult, check_mart, evaluate_data_tests, load_data_tests, refresh_mart
+from support.mart_dataset import Dataset, build
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import psycopg
 import pytest
-from test_mart_dataset import (
+
+from planfact.mart import MATERIALIZED_VIEWS, refresh_mart
+from support.mart_dataset import (
     CALENDAR_HOLIDAY,
     LEVELS,
     MONTHS,
@@ -17,8 +19,6 @@ from test_mart_dataset import (
     Dataset,
     build,
 )
-
-from planfact.mart import MATERIALIZED_VIEWS, refresh_mart
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
-from test_run_data import EXPERIMENTS
 
 from forecasting.calendar import month_cutoff, month_end
 from forecasting.experiments import load_experiments
@@ -18,6 +17,7 @@ from planfact.periods import parse_month, parse_shard
 from planfact.runs.configs import config_from_record, config_record, config_sha256
 from planfact.runs.finalize import RunSummary
 from planfact.runs.writer import check_result, model_version_id
+from support.run_data import EXPERIMENTS
 
 JULY = dt.date(2015, 7, 1)
 

@@ -21,7 +21,9 @@ from typing import Any
 
 import psycopg
 import pytest
-from test_dag import PROJECT_ROOT, airflow_env, run_child
+
+from support import ROOT as PROJECT_ROOT
+from support.airflow import airflow_env, run_child
 
 PLANS = "select target_month::text, run_id from forecast.plan_of_record"
 EXPERIMENTS = PROJECT_ROOT / "tests" / "fixtures" / "pipeline_experiments.toml"
@@ -165,7 +167,7 @@ def test_two_months_run_end_to_end_and_a_rerun_changes_nothing(
         PLANFACT_WEBHOOK_URL=hook_url,
         PLANFACT_TEST_MONTHS="2015-06,2015-07,2015-07",
     )
-    runs = run_child("test_dag_run.run_months", env, timeout=900)
+    runs = run_child("e2e.test_dag_run.run_months", env, timeout=900)
 
     assert [r["month"] for r in runs] == ["2015-06", "2015-07", "2015-07"]
     assert runs[1]["interval"] == ["2015-07-01T00:00:00+00:00", "2015-08-01T00:00:00+00:00"]

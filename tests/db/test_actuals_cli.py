@@ -11,10 +11,10 @@ from datetime import date
 from pathlib import Path
 
 import psycopg
-from fixtures.actuals_data import rossmann_file, snapshot
 
 from planfact.actuals.loader import LOAD_LOCK, PAUSE_ENV
 from planfact.db.locks import lock_key
+from support.actuals_files import rossmann_file, snapshot
 
 
 def _planfact(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

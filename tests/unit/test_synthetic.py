@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from support import ROOT as PROJECT_ROOT
 
 from planfact.demo.synthetic import SIZES, generate, holiday_calendar
 from planfact.demo.synthetic.files import (
@@ -22,6 +21,7 @@ from planfact.demo.synthetic.files import (
     write_restatement,
 )
 from planfact.demo.synthetic.sales import SALES_COLUMNS
+from support import ROOT as PROJECT_ROOT
 
 FAVORITA = PROJECT_ROOT.parent / "shared" / "data" / "favorita"
 

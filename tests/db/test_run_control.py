@@ -13,13 +13,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from test_run_data import EXPERIMENTS, STORES, load_two_versions
 
 from planfact.config import Settings
 from planfact.db.server import resolve_url
 from planfact.errors import PlanfactError
 from planfact.runs import run_month
 from planfact.runs.locks import held_lock
+from support.run_data import EXPERIMENTS, STORES, load_two_versions
 
 JULY = dt.date(2015, 7, 1)
 

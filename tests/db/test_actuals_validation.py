@@ -7,10 +7,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from fixtures.actuals_data import ROSSMANN_HEADER, rossmann_file, rossmann_rows, snapshot, write_csv
 
 from planfact.actuals import load_actuals
 from planfact.errors import InputError, UsageError
+from support.actuals_files import ROSSMANN_HEADER, rossmann_file, rossmann_rows, snapshot, write_csv
 
 TODAY = date(2015, 3, 10)
 

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from support import ROOT as PROJECT_ROOT
 
 # A URL with an inline password, or a password/secret/token assigned a literal value.

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import yaml
 from jsonschema import validators
+
 from support import ROOT as PROJECT_ROOT
 
 COMPOSE = PROJECT_ROOT / "docker-compose.yml"
