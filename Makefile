@@ -7,11 +7,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXTRAS := dev,airflow
 
-.PHONY: venv demo test lint typecheck unit slow migrate bench image deploy smoke clean help
+.PHONY: venv demo test lint typecheck contracts check unit slow migrate bench image deploy smoke clean help
 
 help:
 	@echo "make demo   - run the monthly job end to end on the embedded database"
-	@echo "make test   - install everything and run ruff and the whole test suite"
+	@echo "make test   - install everything, run ruff, mypy, the architecture contracts and every test"
 
 $(STAMP): pyproject.toml
 	@# uv is bootstrapped with pip (a PyPI package, run as `python -m uv` so no PATH or
@@ -42,7 +42,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy forecasting reports planfact
 
-test: lint
+contracts: $(STAMP)
+	$(BIN)/lint-imports --no-cache
+
+# The static checks (also run by pre-commit before each commit, see .pre-commit-config.yaml).
+check: lint typecheck contracts
+
+test: check
 	$(BIN)/pytest -q
 
 unit: $(STAMP)

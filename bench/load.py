@@ -32,6 +32,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import queries as bench_sql  # noqa: E402
 from servers import server_url, throwaway_database  # noqa: E402
 
 from planfact.actuals import load_actuals  # noqa: E402
@@ -39,10 +40,6 @@ from planfact.actuals.source import iter_chunks  # noqa: E402
 from planfact.db.migrate import upgrade  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "rossmann"
-RAW_TABLE = (
-    "create table raw_train (store text, day_of_week smallint, sale_date date, sales numeric(18, 4), "
-    "customers integer, open boolean, promo text, state_holiday text, school_holiday boolean)"
-)
 
 
 
@@ -62,17 +59,17 @@ def split_july(train: Path, folder: Path) -> tuple[Path, Path]:
 def time_raw(admin: str, train: Path) -> tuple[float, str]:
     with throwaway_database(admin) as url:
         with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(RAW_TABLE)
+            bench_sql.execute(conn, "raw_table")
         psql = shutil.which("psql")
         started = time.perf_counter()
         if psql:
-            command = f"\\copy raw_train from program 'gzip -dc {train}' with (format csv, header true)"
+            command = bench_sql.statement("raw_psql_copy").strip().format(train=train)
             subprocess.run([psql, url, "-q", "-v", "ON_ERROR_STOP=1", "-c", command], check=True)
             how = "psql \\copy"
         else:
             with (
                 psycopg.connect(url) as conn,
-                conn.cursor().copy("copy raw_train from stdin with (format csv, header true)") as copy,
+                conn.cursor().copy(bench_sql.statement("raw_copy")) as copy,  # type: ignore[arg-type]
             ):
                 for block in iter_chunks(train):
                     copy.write(block)

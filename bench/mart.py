@@ -36,11 +36,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import queries as bench_sql  # noqa: E402
 from servers import server_url, throwaway_database  # noqa: E402
 
 from planfact.db.connect import connect  # noqa: E402
 from planfact.db.migrate import upgrade  # noqa: E402
-from planfact.db.queries import execute, fetch_one  # noqa: E402
 from planfact.mart import evaluate_data_tests, refresh_mart  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "rossmann"
@@ -84,11 +84,11 @@ def synthetic_plan(url: str, version: int) -> int:
     """A succeeded production run with July's forecasts, assigned as July's plan of record."""
     with connect(url) as conn, conn.transaction():
         params = {"month": MONTH, "data_version": version}
-        row = fetch_one(conn, "mart/bench_plan_run", params)
+        row = bench_sql.fetch_one(conn, "plan_run", params)
         assert row is not None
         params["run_id"] = row[0]
-        execute(conn, "mart/bench_plan_values", params)
-        execute(conn, "mart/bench_plan_assign", params)
+        bench_sql.execute(conn, "plan_values", params)
+        bench_sql.execute(conn, "plan_assign", params)
         return int(row[0])
 
 
@@ -120,7 +120,7 @@ def _bench(url: str, args: argparse.Namespace) -> int:
         )
 
         def explain() -> float:
-            plan = fetch_one(conn, "mart/bench_explain_month", {"month": MONTH})
+            plan = bench_sql.fetch_one(conn, "explain_month", {"month": MONTH})
             assert plan is not None
             conn.rollback()
             return float(plan[0][0]["Execution Time"]) / 1000
@@ -134,8 +134,8 @@ def _bench(url: str, args: argparse.Namespace) -> int:
 
         def export() -> float:
             started = time.perf_counter()
-            got = execute(
-                conn, "mart/bench_export_rows", {"data_version": version, "cutoff": CUTOFF}
+            got = bench_sql.execute(
+                conn, "export_rows", {"data_version": version, "cutoff": CUTOFF}
             ).fetchall()
             counted.append(len(got))
             conn.rollback()

@@ -30,11 +30,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import queries as bench_sql  # noqa: E402
 from servers import server_url, throwaway_database  # noqa: E402
 
 from planfact.config import Settings  # noqa: E402
 from planfact.db.connect import connect  # noqa: E402
-from planfact.db.queries import execute, fetch_all, statement  # noqa: E402
 from planfact.reporting.month import render_month_report  # noqa: E402
 from reports.excel import write_workbook  # noqa: E402
 from reports.html import write_html  # noqa: E402
@@ -73,14 +73,14 @@ def _fill(url: str, data_dir: Path) -> dict[str, float]:
         timings["load actuals (real loader)"] = time.perf_counter() - started
         started = time.perf_counter()
         rng = np.random.default_rng(2015)
-        rows = fetch_all(conn, "reports/bench_month_actuals", {"month": MONTH})
+        rows = bench_sql.fetch_all(conn, "month_actuals", {"month": MONTH})
         with conn.transaction():
-            inserted = execute(
-                conn, "reports/bench_insert_run", {"month": MONTH, "data_version": result.version_id}
+            inserted = bench_sql.execute(
+                conn, "insert_run", {"month": MONTH, "data_version": result.version_id}
             ).fetchone()
             assert inserted is not None
             run_id = inserted[0]
-            with conn.cursor() as cur, cur.copy(statement("reports/bench_copy_forecast")) as copy:
+            with conn.cursor() as cur, cur.copy(bench_sql.statement("copy_forecast")) as copy:
                 for series_id, day, sales, is_open in rows:
                     yhat = float(sales) * float(np.exp(rng.normal(0, 0.12))) if is_open else 0.0
                     copy.write_row(
@@ -96,7 +96,7 @@ def _fill(url: str, data_dir: Path) -> dict[str, float]:
                             yhat * 1.25,
                         )
                     )
-            execute(conn, "reports/bench_assign_plan", {"month": MONTH, "run_id": run_id})
+            bench_sql.execute(conn, "assign_plan", {"month": MONTH, "run_id": run_id})
         timings["synthetic plan"] = time.perf_counter() - started
         started = time.perf_counter()
         refresh_mart(conn)

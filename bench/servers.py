@@ -1,21 +1,18 @@
 """Where every bench runs: ``PLANFACT_BENCH_DATABASE_URL``, else the embedded server; throwaway databases.
 
 The embedded one lives in ``.planfact/pgbench``, apart from the demo's and the tests' servers,
-so a bench never touches their data. Each bench creates and drops its own databases there.
+so a bench never touches their data. Each bench creates and drops its own databases there
+with ``planfact.db.admin.throwaway_database``.
 """
 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg
-from psycopg import sql
-
-from planfact.db.connect import with_database
+from planfact.db import admin
 
 __all__ = ["server_url", "throwaway_database"]
 
@@ -33,19 +30,11 @@ def server_url() -> str:
 
 
 @contextmanager
-def throwaway_database(admin: str, prefix: str = "planfact_bench", *, keep: bool = False) -> Iterator[str]:
-    """Create a uniquely named database on ``admin``'s server, yield its URL, drop it after.
-
-    With ``keep`` the database stays for a look afterwards and its name is printed.
-    """
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    try:
-        yield with_database(admin, name)
-    finally:
+def throwaway_database(
+    admin_url: str, prefix: str = "planfact_bench", *, keep: bool = False
+) -> Iterator[str]:
+    """A uniquely named database on ``admin_url``'s server for the block; dropped after unless ``keep``."""
+    with admin.throwaway_database(admin_url, prefix, keep=keep) as url:
+        yield url
         if keep:
-            print(f"kept database {name}")
-        else:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+            print(f"kept database {url.rsplit('/', 1)[-1].split('?')[0]}")

@@ -146,7 +146,7 @@ def _candidates(path: str, experiments: Any) -> tuple[Candidate, ...]:
             raise _fail(path, f"experiment {name!r}.model",
                         f"unknown model {model!r}; known: {', '.join(MODELS)}")
         grid = exp.get("params", {})
-        allowed = set(inspect.signature(MODELS[model].__init__).parameters) - {"self"}
+        allowed = set(inspect.signature(MODELS[model]).parameters)
         for param in grid:
             if param not in allowed:
                 raise _fail(path, f"experiment {name!r}.params.{param}",

@@ -44,6 +44,7 @@ from planfact.db.queries import fetch_all, fetch_one
 from planfact.db.server import resolve_url
 from planfact.errors import PlanfactError
 from planfact.periods import parse_month
+from planfact.versions import latest_version
 
 __all__ = [
     "LandingFile",
@@ -111,12 +112,6 @@ def landing_files(landing_dir: Path) -> list[LandingFile]:
 def _month_loaded(conn: Any, month: dt.date) -> bool:
     row = fetch_one(conn, "pipeline/month_has_actuals", {"month": month})
     return bool(row and row[0])
-
-
-def _latest_version(conn: Any) -> int | None:
-    # Not planfact.versions.latest_version: that module imports pandas, seconds per task.
-    row = fetch_one(conn, "pipeline/latest_version")
-    return int(row[0]) if row and row[0] is not None else None
 
 
 def actuals_available(settings: Settings, month: str | dt.date) -> bool:
@@ -191,7 +186,7 @@ def land_actuals(settings: Settings, month: str | dt.date, *, loaded_by: str = "
                 else f"{settings.landing_dir} has no file actuals_{target:%Y-%m}*.csv[.gz]"
             )
             raise PlanfactError(f"no actuals of {target:%Y-%m}: no data version holds them and {where}")
-        version = _latest_version(conn)
+        version = latest_version(conn)
     log.info("actuals landed", extra={"month": f"{target:%Y-%m}", "version": version})
     return version
 
@@ -223,7 +218,7 @@ def report_month(settings: Settings, month: str | dt.date) -> list[str]:
                 extra={"month": f"{target:%Y-%m}"},
             )
             return []
-        version = _latest_version(conn)
+        version = latest_version(conn)
         rows = fetch_all(
             conn,
             "pipeline/reports_of_month",

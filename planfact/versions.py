@@ -10,13 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import psycopg
 
 from planfact.db.queries import fetch_all, fetch_frame, fetch_one
 
-__all__ = ["MonthCheck", "latest_version", "list_versions", "month_checksums", "verify_version"]
+if TYPE_CHECKING:
+    import pandas as pd  # imported lazily by fetch_frame: Airflow tasks ask for versions often
+
+__all__ = [
+    "MonthCheck", "latest_version", "version_as_of_month", "list_versions", "month_checksums",
+    "verify_version",
+]
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,19 @@ class MonthCheck:
 def latest_version(conn: psycopg.Connection) -> int | None:
     """The newest data version id, or None before the first load."""
     row = fetch_one(conn, "versions/latest")
+    return int(row[0]) if row and row[0] is not None else None
+
+
+def version_as_of_month(conn: psycopg.Connection, month: date) -> int | None:
+    """The data version as of ``month``'s close, or None when no version holds its actuals.
+
+    The newest version before the first one with actuals after the month: the load that
+    closed it, restatements of it and the next month's planned flags that came before the
+    next month's actuals. A month that arrived together with later months (one history
+    file) gives the first version holding it. Re-running a month with this version
+    reproduces what could have been known then, whatever landed since.
+    """
+    row = fetch_one(conn, "versions/as_of_month", {"month": month})
     return int(row[0]) if row and row[0] is not None else None
 
 

@@ -8,6 +8,7 @@ numpy arrays. ``lgbm_global`` is trained once on all series (``is_global``) and
 from __future__ import annotations
 
 from importlib import metadata
+from typing import Any
 
 from forecasting.models.base import EXOG, BaseForecaster, Forecaster
 from forecasting.models.baselines import SeasonalNaive, WeekdayMean
@@ -25,7 +26,7 @@ __all__ = [
     "library_versions",
 ]
 
-MODELS: dict[str, type] = {
+MODELS: dict[str, Any] = {
     "seasonal_naive": SeasonalNaive,
     "weekday_mean": WeekdayMean,
     "profile": ProfileModel,

@@ -38,6 +38,7 @@ from planfact.db.locks import advisory_lock
 from planfact.db.queries import execute, fetch_all, fetch_one, statement
 from planfact.errors import PlanfactError
 from planfact.hashes import file_sha256
+from planfact.versions import latest_version
 
 __all__ = ["LoadResult", "load_actuals", "load_plan", "resolve_layout", "LOAD_LOCK", "PAUSE_ENV"]
 
@@ -168,8 +169,7 @@ class _Job:
     _rows: int = 0
 
     def run(self) -> LoadResult:
-        previous = fetch_one(self.conn, "versions/latest")
-        previous_id = previous[0] if previous else None
+        previous_id = latest_version(self.conn)
         if not self.quarantine:
             try:
                 with self.conn.transaction():

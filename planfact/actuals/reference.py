@@ -53,7 +53,7 @@ def load_stores(conn: psycopg.Connection, path: Path) -> int:
     for line_no, fields, _raw in iter_records(path):
         if len(fields) != len(header):
             raise InputError(f"{path}: line {line_no}: expected {len(header)} fields, found {len(fields)}")
-        named = {f: None for f in _STORE_FIELDS}
+        named: dict[str, str | None] = {f: None for f in _STORE_FIELDS}
         attributes = {}
         for name, target, value in zip(header, targets, fields, strict=True):
             if target:

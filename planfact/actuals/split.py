@@ -44,7 +44,7 @@ class _MonthFile:
         self._text.close()
         fileobj = self._raw.fileobj
         if fileobj is not None:
-            fileobj.close()
+            fileobj.close()  # type: ignore[union-attr]  # GzipFile over a file opened for writing
 
 
 def split_months(path: Path, out_dir: Path, *, mapping: Path | None = None) -> list[Path]:

@@ -15,11 +15,12 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from planfact.config import Settings
-from planfact.db.queries import fetch_all
+from planfact.db.queries import fetch_all, statement
 
 __all__ = ["StepOutcome", "DemoSummary", "psql_command", "read_registry", "read_reports", "REGISTRY_QUERY"]
 
-REGISTRY_QUERY = "select run_id, target_month, status, data_version, wape, actual_wape from mart.run_registry"
+# Shown to people as a psql command line, so one line without bind parameters.
+REGISTRY_QUERY = " ".join(statement("demo/registry_query").split("\n", 1)[1].split())
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ def psql_command(url: str, settings: Settings) -> str:
     binary = _psql_binary(settings)
     if binary is None:
         return "no psql found: connect with any client to the URL of `planfact db url`"
-    check = [binary, conninfo, "-XAtqc", "select 1"]
+    check = [binary, conninfo, "-XAtqc", statement("database/ping").split("\n", 1)[1].strip()]
     try:
         ok = subprocess.run(check, capture_output=True, timeout=10, check=False).returncode == 0
     except (OSError, subprocess.TimeoutExpired):

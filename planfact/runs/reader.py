@@ -17,6 +17,7 @@ import psycopg
 
 from planfact.db.queries import fetch_one, statement
 from planfact.errors import PlanfactError, UsageError
+from planfact.versions import latest_version
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,10 +38,9 @@ def resolve_data_version(conn: psycopg.Connection, data_version: int | None, cut
     2015-09 from data that ends in June would silently skip two months.
     """
     if data_version is None:
-        row = fetch_one(conn, "runs/latest_data_version")
-        if not row or row[0] is None:
+        data_version = latest_version(conn)
+        if data_version is None:
             raise UsageError("no data version loaded yet: run `planfact load actuals FILE` first")
-        data_version = int(row[0])
     row = fetch_one(conn, "runs/data_version_end", {"data_version": data_version})
     if not row:
         raise UsageError(

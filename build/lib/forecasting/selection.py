@@ -1,0 +1,184 @@
+"""Model selection from backtest evidence, separate from the metrics themselves.
+
+Grain of the evidence: one row per (series_id, model_key, fold, metric). A rule
+averages each metric over folds, optionally pools series per group or globally,
+drops candidates that break a constraint, scores the rest (the primary metric's
+loss, or a weighted sum of losses each divided by the best candidate's loss so
+units cancel), breaks ties by more metrics and then by the experiments file's
+order, and falls back to a named model when nothing qualifies.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from forecasting.metrics import MetricSpec
+
+__all__ = ["SelectionRule", "parse_constraint", "select_models", "LEVELS"]
+
+LEVELS = ("series", "group", "global")
+
+
+@dataclass(frozen=True)
+class SelectionRule:
+    """How to choose: see the module docstring. ``fallback`` is a model_key or None."""
+
+    primary: str
+    weights: Mapping[str, float] = field(default_factory=dict)
+    constraints: Sequence[str] = ()
+    tie_breakers: Sequence[str] = ()
+    level: str = "series"
+    group_by: str | None = None
+    fallback: str | None = None
+
+
+_COMPARE = {
+    ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt,
+    ast.GtE: operator.ge, ast.Eq: operator.eq, ast.NotEq: operator.ne,
+}  # fmt: skip
+_BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+           ast.Div: operator.truediv}  # fmt: skip
+
+
+def parse_constraint(text: str, metrics: Sequence[str]) -> Callable[[Mapping[str, float]], bool]:
+    """Compile ``"abs(bias) <= 5"``-style text into a predicate on {metric: value}.
+
+    Only metric names, numbers, ``abs``, arithmetic, comparisons and and/or/not are
+    allowed: the experiments file is configuration, not code. A NaN metric fails.
+    """
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        raise ValueError(f"constraint {text!r} is not a valid expression ({exc.msg})") from exc
+
+    def build(node: ast.AST) -> Callable[[Mapping[str, float]], float | bool]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+            value = float(node.value)
+            return lambda m: value
+        if isinstance(node, ast.Name):
+            if node.id not in metrics:
+                raise ValueError(f"constraint {text!r} uses {node.id!r}, not a computed metric")
+            name = node.id
+            return lambda m: m.get(name, math.nan)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                node.func.id == "abs" and len(node.args) == 1 and not node.keywords:
+            inner = build(node.args[0])
+            return lambda m: abs(inner(m))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            inner = build(node.operand)
+            return lambda m: -inner(m)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            inner = build(node.operand)
+            return lambda m: not inner(m)
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            op, left, right = _BINARY[type(node.op)], build(node.left), build(node.right)
+            return lambda m: op(left(m), right(m))
+        if isinstance(node, ast.BoolOp):
+            parts = [build(v) for v in node.values]
+            if isinstance(node.op, ast.And):
+                return lambda m: all(p(m) for p in parts)
+            return lambda m: any(p(m) for p in parts)
+        if isinstance(node, ast.Compare) and all(type(o) in _COMPARE for o in node.ops):
+            items = [build(node.left), *(build(c) for c in node.comparators)]
+            ops = [_COMPARE[type(o)] for o in node.ops]
+            return lambda m: all(
+                op(items[i](m), items[i + 1](m)) for i, op in enumerate(ops)
+            )
+        raise ValueError(f"constraint {text!r}: {type(node).__name__} is not allowed")
+
+    compiled = build(tree.body)
+    return lambda m: bool(compiled(m))
+
+
+def _scores(table: pd.DataFrame, rule: SelectionRule, specs: Mapping[str, MetricSpec]) -> pd.Series:
+    """Score per candidate row of ``table`` (columns = metrics), lower is better."""
+    def loss(metric: str) -> pd.Series:
+        return table[metric].map(specs[metric].loss) if metric in table else \
+            pd.Series(np.nan, index=table.index)
+
+    if not rule.weights:
+        return loss(rule.primary)
+    total = sum(rule.weights.values())
+    score = pd.Series(0.0, index=table.index)
+    for metric, weight in rule.weights.items():
+        values = loss(metric)
+        best = values.min()
+        # Relative to the best candidate so WAPE (a fraction) and MAE (units) can mix.
+        scale = best if best and np.isfinite(best) and best > 0 else 1.0
+        score = score + (weight / total) * values / scale
+    return score
+
+
+def select_models(
+    evidence: pd.DataFrame,
+    rule: SelectionRule,
+    specs: Mapping[str, MetricSpec],
+    candidate_order: Sequence[str],
+    groups: pd.Series | None = None,
+) -> pd.DataFrame:
+    """One row per series: ``(series_id, model_key, score, reason)``.
+
+    ``evidence`` holds the folds that count (warm-up folds excluded by the caller);
+    ``groups`` maps series_id -> group value when ``rule.level == "group"``.
+    """
+    means = (
+        evidence.groupby(["series_id", "model_key", "metric"], sort=True)["value"].mean()
+        .unstack("metric").reset_index()
+    )  # fmt: skip
+    series_ids = np.sort(evidence["series_id"].unique())
+    if rule.level == "series":
+        means["unit"] = means["series_id"]
+        members = pd.Series(series_ids, index=series_ids)
+    elif rule.level == "group":
+        if groups is None:
+            raise ValueError("selection level 'group' needs a group_by column")
+        means["unit"] = means["series_id"].map(groups)
+        members = pd.Series(groups.reindex(series_ids).to_numpy(), index=series_ids)
+    else:
+        means["unit"] = "all"
+        members = pd.Series("all", index=series_ids)
+    if rule.level != "series":
+        means = means.drop(columns="series_id").groupby(["unit", "model_key"], sort=True).mean()
+        means = means.reset_index()
+    checks = [(text, parse_constraint(text, list(specs))) for text in rule.constraints]
+    order = {key: i for i, key in enumerate(candidate_order)}
+    chosen: dict[object, tuple[str, float, str]] = {}
+    for unit, table in means.groupby("unit", sort=True):
+        table = table.set_index("model_key")
+        table = table[table.index.isin(order)]
+        score = _scores(table, rule, specs)
+        ok = score.notna()
+        for _text, check in checks:
+            passed = pd.Series([check(row.to_dict()) for _, row in table.iterrows()],
+                               index=table.index)
+            ok &= passed
+        if ok.any():
+            keys = [k for k in table.index if ok[k]]
+            ranks = [(score[k], *(specs[t].loss(table.at[k, t]) if t in table else math.inf
+                                  for t in rule.tie_breakers), order[k]) for k in keys]
+            ranks = [tuple(math.inf if isinstance(v, float) and math.isnan(v) else v for v in r)
+                     for r in ranks]
+            best = keys[int(min(range(len(keys)), key=lambda i: ranks[i]))]
+            what = "weighted score" if rule.weights else rule.primary
+            reason = f"lowest {what} among {len(keys)} of {len(table)} qualifying candidates"
+            chosen[unit] = (best, float(score[best]), reason)
+        elif rule.fallback is not None:
+            fallback_score = float(score.get(rule.fallback, math.nan))
+            chosen[unit] = (rule.fallback, fallback_score,
+                            "fallback: no candidate met the constraints or had a score")
+        else:
+            best = min(table.index, key=lambda k: (np.nan_to_num(score[k], nan=math.inf), order[k]))
+            chosen[unit] = (best, float(score[best]),
+                            "no candidate met the constraints and no fallback: best score")
+    rows = []
+    for series_id, unit in members.items():
+        key, value, reason = chosen.get(unit, (rule.fallback, math.nan, "fallback: no evidence"))
+        rows.append((series_id, key, value, reason))
+    return pd.DataFrame(rows, columns=["series_id", "model_key", "score", "reason"])

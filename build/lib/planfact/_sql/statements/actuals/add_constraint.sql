@@ -1,0 +1,1 @@
+alter table core.actuals add constraint {name} {definition}

@@ -1,0 +1,1 @@
+copy pg_temp.actuals_stage_text ({columns}) from stdin

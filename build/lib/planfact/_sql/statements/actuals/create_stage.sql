@@ -1,0 +1,23 @@
+-- the typed staging table of one load. grain: one row per data record of the file.
+-- line_no is filled only on the diagnosis path (the fast path does not number lines).
+-- No constraints: bad values are found by core.actuals_row_problem, not by COPY.
+-- (a caller's open transaction keeps the previous load's temp tables: start clean)
+drop table if exists pg_temp.actuals_stage;
+drop table if exists pg_temp.load_series;
+create temp table actuals_stage (
+    line_no bigint,
+    store_id text,
+    group_id text default 'all',
+    sale_date date,
+    sales numeric(18, 4),
+    customers integer,
+    promo text,
+    is_open boolean,
+    state_holiday text,
+    school_holiday boolean,
+    day_of_week smallint,
+    ignored_1 text,
+    ignored_2 text,
+    ignored_3 text,
+    ignored_4 text
+) on commit drop

@@ -1,0 +1,1 @@
+alter table core.actuals drop constraint {name}

@@ -1,0 +1,86 @@
+"""Cut a full history into monthly files, to replay it month by month.
+
+For every calendar month of the file: ``actuals_YYYY-MM.csv.gz`` (same layout, same header,
+the month's lines in file order) and ``plan_YYYY-MM.csv.gz`` (the same lines without the
+sales columns: the known flags of the month, loadable with ``planfact load plan`` before the
+month's actuals exist). Files are gzip with a zero timestamp, so cutting the same history
+twice gives byte-identical files (and a reload says "already loaded").
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+from pathlib import Path
+
+from planfact.actuals.layouts import SALES_COLUMNS
+from planfact.actuals.loader import resolve_layout
+from planfact.actuals.source import iter_records
+from planfact.errors import InputError
+
+__all__ = ["split_months"]
+
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])-\d{2}$")
+
+
+class _MonthFile:
+    """A gzip CSV writer for one output file, keeping only the selected columns."""
+
+    def __init__(self, path: Path, header: list[str], keep: list[int]) -> None:
+        self.path = path
+        self.keep = keep
+        raw = gzip.GzipFile(filename="", mode="wb", fileobj=path.open("wb"), mtime=0, compresslevel=6)
+        self._raw = raw
+        self._text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        self._writer = csv.writer(self._text, lineterminator="\n")
+        self._writer.writerow([header[i] for i in keep])
+
+    def write(self, fields: list[str]) -> None:
+        self._writer.writerow([fields[i] for i in self.keep])
+
+    def close(self) -> None:
+        self._text.close()
+        fileobj = self._raw.fileobj
+        if fileobj is not None:
+            fileobj.close()  # type: ignore[union-attr]  # GzipFile over a file opened for writing
+
+
+def split_months(path: Path, out_dir: Path, *, mapping: Path | None = None) -> list[Path]:
+    """Write one actuals and one plan file per calendar month of ``path``; return them sorted."""
+    path, out_dir = Path(path), Path(out_dir)
+    layout, header = resolve_layout(path, "actuals", None, mapping)
+    date_index = header.index(layout.file_column("sale_date"))
+    everything = list(range(len(header)))
+    sales = {name for name, target in layout.columns.items() if target in SALES_COLUMNS}
+    without_sales = [i for i, name in enumerate(header) if name not in sales]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files: dict[str, tuple[_MonthFile, _MonthFile]] = {}
+    try:
+        for line_no, fields, _raw in iter_records(path):
+            if len(fields) != len(header):
+                raise InputError(
+                    f"{path}: line {line_no}: expected {len(header)} fields, found {len(fields)}"
+                )
+            match = _MONTH.match(fields[date_index].strip())
+            if not match:
+                raise InputError(
+                    f"{path}: line {line_no}, column {header[date_index]}: "
+                    f"unparsable date {fields[date_index]!r} (expected YYYY-MM-DD)"
+                )
+            month = f"{match.group(1)}-{match.group(2)}"
+            pair = files.get(month)
+            if pair is None:
+                pair = (
+                    _MonthFile(out_dir / f"actuals_{month}.csv.gz", header, everything),
+                    _MonthFile(out_dir / f"plan_{month}.csv.gz", header, without_sales),
+                )
+                files[month] = pair
+            pair[0].write(fields)
+            pair[1].write(fields)
+    finally:
+        for actual, plan in files.values():
+            actual.close()
+            plan.close()
+    return sorted(p.path for pair in files.values() for p in pair)

@@ -1,0 +1,79 @@
+"""``planfact report month YYYY-MM``: render the plan-vs-actual report of a closed month."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from planfact.config import Settings
+
+__all__ = ["register"]
+
+_LEVELS = ("store_type", "assortment", "state", "city")
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is outside [0, 1); e.g. 0.02 or 2%")
+    return value
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``report month``."""
+    report = sub.add_parser("report", help="plan-vs-actual reports for finance (Excel and HTML)")
+    actions = report.add_subparsers(dest="action", metavar="ACTION", required=True)
+    month = actions.add_parser(
+        "month",
+        help="render plan_fact_YYYY-MM.xlsx/.html for a closed month and record them",
+        description="Compare the month's plan of record with its current actuals (mart views only); "
+        "write plan_fact_YYYY-MM.xlsx and .html and record each file in forecast.report.",
+    )
+    month.add_argument("month", help="the month, YYYY-MM")
+    month.add_argument("--out", type=Path, default=None, help="output folder (default: PLANFACT_REPORT_DIR)")
+    month.add_argument(
+        "--format", default="xlsx,html", help="comma-separated formats: xlsx,html (default both)"
+    )
+    month.add_argument(
+        "--tolerance",
+        type=_fraction,
+        default=None,
+        help="neutral variance band, fraction or percent (default PLANFACT_VARIANCE_TOLERANCE, 0.02)",
+    )
+    month.add_argument(
+        "--drill-level",
+        choices=_LEVELS,
+        default=None,
+        help="store attribute for the store drill-down and the per-member daily charts "
+        "(default: the first with 2+ members)",
+    )
+    month.add_argument(
+        "--allow-partial",
+        action="store_true",
+        help="render even when some days of the month have no actuals yet (flagged in the report)",
+    )
+    month.add_argument(
+        "--refresh-mart", action="store_true", help="refresh the materialized mart views first"
+    )
+    month.set_defaults(handler=_month)
+
+
+def _month(args: argparse.Namespace, settings: Settings) -> int:
+    from planfact.reporting.month import render_month_report
+
+    paths = render_month_report(
+        settings,
+        args.month,
+        out_dir=args.out,
+        formats=args.format.split(","),
+        tolerance=args.tolerance,
+        drill_level=args.drill_level,
+        allow_partial=args.allow_partial,
+        refresh_mart=args.refresh_mart,
+    )
+    for path in paths:
+        print(path)
+    return 0

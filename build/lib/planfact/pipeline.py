@@ -1,0 +1,316 @@
+"""The monthly job as task-sized steps: what the Airflow DAG and ``planfact demo`` call.
+
+One run for a closed month M: land the actuals of M, refresh and test the mart, render
+the plan-vs-actual report of M, forecast M+1 over N shards, finalize it as the plan of
+record, and send a one-line summary. Every step takes ids and periods (a month is
+``'YYYY-MM'`` or the date of its first day) and returns ids, paths or text, never
+DataFrames, and every step is safe to run again: a second run of the same month loads
+nothing, reuses the succeeded forecast and keeps the report it already rendered.
+
+Landing folder (``PLANFACT_LANDING_DIR``), file names (``.csv`` or ``.csv.gz``; the
+layout of the contents is detected by the loader):
+
+- ``actuals_YYYY-MM[_suffix].csv`` — daily actuals up to and including month YYYY-MM. It
+  must hold rows of that month and may hold earlier ones (a history backfill or a
+  restatement, e.g. ``actuals_2015-07_restated.csv``). The run for M loads every such
+  file named M or earlier that is not loaded yet (the same content is never loaded
+  twice: the loader keys data versions by the file's SHA-256).
+- ``plan_YYYY-MM[_suffix].csv`` — known exogenous values (promo, open, holiday flags)
+  of month YYYY-MM, no sales; the run for M loads those named M+1 or earlier.
+- ``stores[_suffix].csv``, ``holidays[_suffix].csv`` — reference data, upserted first.
+
+Write a file under another name (``*.part``) and rename it when complete: only the
+names above are picked up, so a half-copied file is never loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from forecasting.calendar import next_month
+from planfact.config import Settings, load_settings
+from planfact.db.connect import connect
+from planfact.db.queries import fetch_all, fetch_one
+from planfact.db.server import resolve_url
+from planfact.errors import PlanfactError
+from planfact.periods import parse_month
+from planfact.versions import latest_version
+
+__all__ = [
+    "LandingFile",
+    "task_settings",
+    "landing_files",
+    "actuals_available",
+    "land_actuals",
+    "prepare_mart",
+    "report_month",
+    "start_forecast",
+    "forecast_shard",
+    "finalize_forecast",
+    "summarize",
+    "notify",
+]
+
+log = logging.getLogger(__name__)
+
+_MONTHLY = re.compile(r"^(?P<kind>actuals|plan)_(?P<month>\d{4}-\d{2})(?:[_-][\w-]*)?\.csv(?:\.gz)?$")
+_REFERENCE = re.compile(r"^(?P<kind>stores|holidays)(?:[_-][\w-]*)?\.csv(?:\.gz)?$")
+# Reference data first (actuals name their stores), then actuals, then the plans.
+_ORDER = {"stores": 0, "holidays": 1, "actuals": 2, "plan": 3}
+WEBHOOK_TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    """One recognised file of the landing folder; ``month`` is None for reference data."""
+
+    kind: str
+    month: dt.date | None
+    path: Path
+
+
+def task_settings(database_url: str | None = None) -> Settings:
+    """Settings from the environment; ``database_url`` (an Airflow connection's URI) wins.
+
+    ``postgres://`` (Airflow's spelling) becomes ``postgresql://``; Airflow's
+    ``__extra__`` query parameter is dropped since libpq does not know it.
+    """
+    overrides: dict[str, Any] = {}
+    if database_url:
+        url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql://", database_url)
+        overrides["database_url"] = re.sub(r"([?&])__extra__=[^&]*&?", r"\1", url).rstrip("?&")
+    return load_settings(**overrides)
+
+
+def landing_files(landing_dir: Path) -> list[LandingFile]:
+    """The recognised files of ``landing_dir`` in load order (kind, month, name)."""
+    if not landing_dir.is_dir():
+        return []
+    found: list[LandingFile] = []
+    for path in landing_dir.iterdir():
+        if not path.is_file():
+            continue
+        if match := _MONTHLY.match(path.name):
+            year, month = map(int, match["month"].split("-"))
+            if 1 <= month <= 12:
+                found.append(LandingFile(match["kind"], dt.date(year, month, 1), path))
+        elif match := _REFERENCE.match(path.name):
+            found.append(LandingFile(match["kind"], None, path))
+    return sorted(found, key=lambda f: (_ORDER[f.kind], f.month or dt.date.min, f.path.name))
+
+
+def _month_loaded(conn: Any, month: dt.date) -> bool:
+    row = fetch_one(conn, "pipeline/month_has_actuals", {"month": month})
+    return bool(row and row[0])
+
+
+def actuals_available(settings: Settings, month: str | dt.date) -> bool:
+    """True when the actuals of ``month`` can be landed: a file named for it, or already loaded.
+
+    The sensor of the DAG pokes this; it never loads anything.
+    """
+    target = parse_month(month)
+    if any(f.kind == "actuals" and f.month == target for f in landing_files(settings.landing_dir)):
+        return True
+    with connect(resolve_url(settings), autocommit=True) as conn:
+        loaded = _month_loaded(conn, target)
+    if not loaded:
+        log.info(
+            "waiting for actuals",
+            extra={"month": f"{target:%Y-%m}", "landing": str(settings.landing_dir)},
+        )
+    return loaded
+
+
+def _due(files: Iterable[LandingFile], month: dt.date) -> list[LandingFile]:
+    """The files a run for ``month`` may load: nothing named after the month it closes (+1 for plans)."""
+    limit = {"actuals": month, "plan": next_month(month)}
+    return [f for f in files if f.month is None or f.month <= limit[f.kind]]
+
+
+def _load_file(conn: Any, item: LandingFile, loaded_by: str) -> None:
+    """Load one landing file with the loader of its kind (each load is its own transaction)."""
+    from planfact import actuals
+
+    if item.kind in ("stores", "holidays"):
+        loader = actuals.load_stores if item.kind == "stores" else actuals.load_holidays
+        log.info(f"{item.kind} upserted", extra={"file": item.path.name, "rows": loader(conn, item.path)})
+        return
+    if item.kind == "actuals":
+        result = actuals.load_actuals(conn, item.path, loaded_by=loaded_by)
+    else:
+        result = actuals.load_plan(conn, item.path, loaded_by=loaded_by)
+    log.info(
+        "already loaded" if result.already_loaded else "landed",
+        extra={"file": item.path.name, "version": result.version_id, "detail": result.message},
+    )
+
+
+def land_actuals(settings: Settings, month: str | dt.date, *, loaded_by: str = "pipeline") -> int | None:
+    """Load every new landing file due for closed ``month``; return the newest data version id.
+
+    A file whose content was loaded before creates no version. Raises PlanfactError
+    when, afterwards, no data version holds actuals of ``month``.
+    """
+    from planfact.db.locks import advisory_lock
+
+    target = parse_month(month)
+    url = resolve_url(settings)
+    files = _due(landing_files(settings.landing_dir), target)
+    # One lander at a time (a DAG run and the demo on one database): the lock is held by a
+    # second connection's transaction while each load commits on its own (the loader also
+    # serializes single loads, so a manual `planfact load` cannot interleave either).
+    with (
+        connect(url, autocommit=True) as lock_conn,
+        lock_conn.transaction(),
+        advisory_lock(lock_conn, "pipeline", "land"),
+        connect(url, autocommit=True) as conn,
+    ):
+        for item in files:
+            _load_file(conn, item, loaded_by)
+        if not _month_loaded(conn, target):
+            named = [f.path.name for f in files if f.kind == "actuals" and f.month == target]
+            where = (
+                f"{', '.join(named)} in {settings.landing_dir} hold no rows of it"
+                if named
+                else f"{settings.landing_dir} has no file actuals_{target:%Y-%m}*.csv[.gz]"
+            )
+            raise PlanfactError(f"no actuals of {target:%Y-%m}: no data version holds them and {where}")
+        version = latest_version(conn)
+    log.info("actuals landed", extra={"month": f"{target:%Y-%m}", "version": version})
+    return version
+
+
+def prepare_mart(settings: Settings) -> None:
+    """Refresh the mart and run its data tests; a failing test raises PlanfactError (stop before training)."""
+    from planfact.mart import check_mart, refresh_mart
+
+    with connect(resolve_url(settings), autocommit=True) as conn:
+        timings = refresh_mart(conn)
+        log.info("mart refreshed", extra={"seconds": round(sum(timings.values()), 3), "views": len(timings)})
+        check_mart(conn)
+
+
+def report_month(settings: Settings, month: str | dt.date) -> list[str]:
+    """Render the plan-vs-actual report of closed ``month``; return the file paths.
+
+    Skips cleanly (returns ``[]`` and logs why) when the month has no plan of record,
+    as the first month of a deployment never has one. Keeps the reports already
+    rendered from the same plan and data version instead of rendering them again.
+    """
+    target = parse_month(month)
+    with connect(resolve_url(settings), autocommit=True) as conn:
+        plan = fetch_one(conn, "pipeline/plan_of_record", {"month": target})
+        if plan is None:
+            log.warning(
+                "report skipped: no plan of record (no forecast was made before the month, "
+                "e.g. the first month of a deployment)",
+                extra={"month": f"{target:%Y-%m}"},
+            )
+            return []
+        version = latest_version(conn)
+        rows = fetch_all(
+            conn,
+            "pipeline/reports_of_month",
+            {"month": target, "plan_run_id": plan[0], "data_version": version},
+        )
+    kept: dict[str, str] = {}
+    for fmt, path, _sha in rows:
+        kept.setdefault(fmt, path)
+    if kept and all(Path(p).is_file() for p in kept.values()):
+        log.info("report kept: same plan and data version", extra={"month": f"{target:%Y-%m}"})
+        return sorted(kept.values())
+    from planfact.reporting.month import render_month_report
+
+    paths = render_month_report(settings, target)
+    return [str(p) for p in paths]
+
+
+def start_forecast(
+    settings: Settings,
+    month: str | dt.date,
+    *,
+    data_version: int | None = None,
+    shard_count: int = 1,
+    kind: str = "production",
+) -> int:
+    """Open the forecasting run of target ``month`` (the month to forecast); return its run id.
+
+    The DAG passes the month after the closed one (its data interval's end) and the
+    data version it just landed. A succeeded run of the same month, data version and
+    experiments is reused: its id comes back and the shard steps do nothing.
+    """
+    from planfact.runs import start_run
+
+    run_id = start_run(
+        settings,
+        parse_month(month),
+        kind=kind,
+        experiments=settings.experiments_file,
+        data_version=data_version,
+        shard_count=shard_count,
+    )
+    log.info("forecast run started", extra={"month": f"{parse_month(month):%Y-%m}", "run_id": run_id})
+    return int(run_id)
+
+
+def forecast_shard(settings: Settings, run_id: int, shard: int) -> None:
+    """Forecast shard ``shard`` (1-based) of run ``run_id``; a no-op for a reused, succeeded run."""
+    from planfact.runs import run_shard
+
+    run_shard(settings, run_id, shard)
+
+
+def finalize_forecast(settings: Settings, run_id: int) -> str:
+    """Finalize run ``run_id`` (metrics, status, plan of record); return its one-line headline.
+
+    Finalizing a succeeded run again changes nothing and returns the same headline.
+    """
+    from planfact.runs import finalize_run
+
+    return finalize_run(settings, run_id).headline()
+
+
+def summarize(month: str | dt.date, data_version: int | None, reports: list[str], forecast: str) -> str:
+    """The one-line summary of a monthly run (what ``notify`` sends)."""
+    target = parse_month(month)
+    report = f"report: {len(reports)} files" if reports else "report: skipped (no plan of record)"
+    return f"planfact {target:%Y-%m}: data version {data_version}; {report}; {forecast}"
+
+
+def notify(settings: Settings, summary: str) -> None:
+    """Log ``summary`` and POST it to ``PLANFACT_WEBHOOK_URL`` when set.
+
+    The webhook gets JSON ``{"text": summary}`` (what Slack-, Mattermost- and
+    Teams-style incoming webhooks accept). A webhook failure is logged, never raised:
+    the run itself has succeeded by then.
+    """
+    log.info("%s", summary)
+    if not settings.webhook_url:
+        return
+    # Log only scheme and host: webhook URLs carry their token in the path or user part.
+    parts = urllib.parse.urlsplit(settings.webhook_url)
+    where = f"{parts.scheme}://{parts.hostname}" if parts.scheme and parts.hostname else "<not a URL>"
+    try:
+        if not settings.webhook_url.startswith(("http://", "https://")):
+            raise ValueError("PLANFACT_WEBHOOK_URL must be an http(s) URL")
+        request = urllib.request.Request(
+            settings.webhook_url,
+            data=json.dumps({"text": summary}).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_S) as response:  # noqa: S310 (http(s) only)
+            log.info("webhook sent", extra={"webhook": where, "status": response.status})
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        log.warning("webhook failed; the run is not affected", extra={"webhook": where, "error": str(exc)})

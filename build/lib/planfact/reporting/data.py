@@ -1,0 +1,291 @@
+"""Read one month's report content from the mart views into a ReportData.
+
+Reads only ``mart.*`` views (plan_fact_monthly, plan_fact_daily, forecast_accuracy,
+run_registry, series_dim, plan_fact_series_day), all in one read-only repeatable-read
+snapshot, so the figures of one report always belong together. A month without a plan of
+record, without actuals, or whose materialized views are older than the live data is refused
+with a message that names what is missing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import UTC, date, datetime
+from typing import Any
+
+import psycopg
+from psycopg.pq import TransactionStatus
+
+from forecasting.calendar import add_months
+from planfact import __version__
+from planfact.db.queries import execute
+from planfact.errors import PlanfactError, UsageError
+from reports.model import (
+    LEVEL_ORDER,
+    STORE_LEVELS,
+    AccuracyPoint,
+    DailyPoint,
+    Figures,
+    Lineage,
+    MemberRow,
+    Miss,
+    ReportData,
+    Summary,
+)
+
+__all__ = ["load_report_data", "SOURCE_VIEWS", "TOP_MISSES", "TREND_MONTHS", "MAX_CHART_MEMBERS"]
+
+log = logging.getLogger(__name__)
+
+SOURCE_VIEWS = (
+    "mart.plan_fact_monthly",
+    "mart.plan_fact_daily",
+    "mart.forecast_accuracy",
+    "mart.run_registry",
+    "mart.series_dim",
+)
+TOP_MISSES = 15
+TREND_MONTHS = 13  # the month and the twelve before it
+MAX_CHART_MEMBERS = 12
+
+
+def _rows(conn: psycopg.Connection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    cur = execute(conn, name, params)
+    columns = [c.name for c in cur.description or []]
+    return [dict(zip(columns, row, strict=True)) for row in cur.fetchall()]
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _figures(row: dict[str, Any]) -> Figures:
+    return Figures(
+        plan=float(row["plan"] or 0.0),
+        actual=_float(row["actual"]),
+        abs_error=_float(row["abs_error"]),
+        coverage_80=_float(row["coverage_80"]),
+        coverage_95=_float(row["coverage_95"]),
+        days=row.get("days"),
+    )
+
+
+def load_report_data(
+    conn: psycopg.Connection,
+    month: date,
+    *,
+    tolerance: float,
+    drill_level: str | None = None,
+    allow_partial: bool = False,
+    generated_at: datetime | None = None,
+) -> ReportData:
+    """The report of ``month`` (first day) from the mart, in one read-only snapshot."""
+    # A snapshot can only be chosen by the first statement; inside a caller's transaction we read in it.
+    fresh = conn.info.transaction_status == TransactionStatus.IDLE
+    with conn.transaction():
+        if fresh:
+            execute(conn, "reports/snapshot")
+        return _load(conn, month, tolerance, drill_level, allow_partial, generated_at)
+
+
+def _load(
+    conn: psycopg.Connection,
+    month: date,
+    tolerance: float,
+    drill_level: str | None,
+    allow_partial: bool,
+    generated_at: datetime | None,
+) -> ReportData:
+    label = f"{month:%Y-%m}"
+    params = {"month": month}
+    plan_runs = _rows(conn, "reports/plan_run", params)
+    if not plan_runs:
+        raise PlanfactError(
+            f"no plan of record for {label}: no succeeded production run is assigned to that month "
+            f"(see `planfact runs list`; a run becomes the plan when it is made before the month)"
+        )
+    plan = plan_runs[0]
+    monthly = _rows(conn, "reports/monthly", params)
+    total_rows = [r for r in monthly if r["level"] == "total"]
+    if not total_rows:
+        raise PlanfactError(
+            f"the mart has no plan-vs-actual rows for {label} although run {plan['run_id']} is its plan of "
+            "record: refresh the mart (`planfact mart refresh`) and retry"
+        )
+    total = total_rows[0]
+    _check_fresh(conn, month, plan, total)
+    if total["actual"] is None or not total["actual_days"]:
+        raise PlanfactError(
+            f"no actuals for {label}: the plan of record (run {plan['run_id']}) exists but no actual sales "
+            f"of {label} are loaded (load them with `planfact load actuals`)"
+        )
+    daily_total = _daily(conn, month, "total", ["all"])["all"]
+    missing = [p.day for p in daily_total if p.actual is None]
+    if missing and not allow_partial:
+        raise PlanfactError(
+            f"incomplete actuals for {label}: {len(missing)} of {len(daily_total)} days have no actuals "
+            f"({missing[0]:%Y-%m-%d}…{missing[-1]:%Y-%m-%d}); load them, or pass --allow-partial"
+        )
+
+    by_level: dict[str, list[MemberRow]] = defaultdict(list)
+    for row in monthly:
+        by_level[row["level"]].append(MemberRow(row["level"], row["member"], _figures(row)))
+    levels = _breakdown_levels(by_level)
+    drill_level = _drill_level(levels, drill_level)
+    drill: dict[str, list[MemberRow]] = {}
+    if drill_level and "store" in levels:
+        parent_of = {r["store_id"]: r[drill_level] for r in _rows(conn, "reports/store_members", {})}
+        stores = [
+            MemberRow("store", s.member, s.figures, parent_of.get(s.member, "unknown"))
+            for s in levels["store"]
+        ]
+        levels["store"] = stores
+        for member in levels[drill_level]:
+            drill[member.member] = [s for s in stores if s.parent == member.member]
+    chart_level = drill_level or next((lv for lv in ("group", "store") if lv in levels), None)
+    daily_by_member: dict[str, list[DailyPoint]] = {}
+    if chart_level:
+        members = [r.member for r in levels[chart_level][:MAX_CHART_MEMBERS]]
+        found = _daily(conn, month, chart_level, members)
+        daily_by_member = {m: found[m] for m in members if m in found}
+
+    misses: dict[str, list[Miss]] = {"absolute": [], "relative": []}
+    miss_level = "store" if "store" in by_level else "series"
+    for row in _rows(conn, "reports/misses", {**params, "level": miss_level, "top": TOP_MISSES}):
+        misses[row["ranking"]].append(
+            Miss(
+                miss_level,
+                row["member"],
+                row["day"],
+                float(row["plan"]),
+                float(row["actual"]),
+                _float(row["promo_share"]),
+                _float(row["closed_share"]),
+                bool(row["holiday"]),
+            )
+        )
+    previous_rows = _rows(conn, "reports/month_total", {"month": add_months(month, -1)})
+    previous = (
+        _figures(previous_rows[0]) if previous_rows and previous_rows[0]["actual"] is not None else None
+    )
+    trend = [
+        AccuracyPoint(
+            r["target_month"],
+            r["run_id"],
+            _float(r["wape"]),
+            _float(r["bias"]),
+            _float(r["mape"]),
+            _float(r["coverage_80"]),
+            _float(r["coverage_95"]),
+        )
+        for r in _rows(
+            conn, "reports/accuracy_trend", {**params, "first_month": add_months(month, 1 - TREND_MONTHS)}
+        )
+    ]
+    lineage = Lineage(
+        plan_run_id=int(plan["run_id"]),
+        plan_kind=plan["kind"],
+        plan_made_at=plan["finished_at"] or plan["started_at"],
+        plan_data_version=plan["data_version"],
+        actuals_data_version=int(total["data_version"]),
+        model_version=_model_text(plan),
+        code_version=plan["code_version"],
+        generated_at=generated_at or datetime.now(UTC),
+        generator=f"planfact {__version__}",
+        source_views=SOURCE_VIEWS,
+    )
+    return ReportData(
+        month=month,
+        tolerance=tolerance,
+        lineage=lineage,
+        summary=Summary(
+            month=_figures(total),
+            previous=previous,
+            year_to_date=Figures(plan=float(total["ytd_plan"] or 0.0), actual=_float(total["ytd_actual"])),
+        ),
+        levels=levels,
+        daily_total=daily_total,
+        chart_level=chart_level,
+        daily_by_member=daily_by_member,
+        drill_level=drill_level,
+        drill=drill,
+        misses_absolute=misses["absolute"],
+        misses_relative=misses["relative"],
+        accuracy_trend=trend,
+        missing_days=missing,
+    )
+
+
+def _check_fresh(conn: psycopg.Connection, month: date, plan: dict[str, Any], total: dict[str, Any]) -> None:
+    """Refuse a materialized mart built before the current plan assignment or data load."""
+    label = f"{month:%Y-%m}"
+    if int(total["run_id"]) != int(plan["run_id"]):
+        raise PlanfactError(
+            f"the mart is stale for {label}: its plan-vs-actual rows use run {total['run_id']} but the "
+            f"plan of record is now run {plan['run_id']}; "
+            "run `planfact mart refresh` (or pass --refresh-mart)"
+        )
+    live = _rows(conn, "reports/live_data_version", {"month": month})
+    if (
+        live
+        and live[0]["data_version"] is not None
+        and int(live[0]["data_version"]) != int(total["data_version"])
+    ):
+        raise PlanfactError(
+            f"the mart is stale for {label}: built from data version {total['data_version']} but the "
+            f"actuals are at data version {live[0]['data_version']}; "
+            "run `planfact mart refresh` (or pass --refresh-mart)"
+        )
+
+
+def _daily(
+    conn: psycopg.Connection, month: date, level: str, members: list[str]
+) -> dict[str, list[DailyPoint]]:
+    found: dict[str, list[DailyPoint]] = defaultdict(list)
+    for r in _rows(conn, "reports/daily", {"month": month, "level": level, "members": members}):
+        found[r["member"]].append(
+            DailyPoint(
+                day=r["day"],
+                plan=float(r["plan"] or 0.0),
+                actual=_float(r["actual"]),
+                lo_80=_float(r["lo_80"]),
+                hi_80=_float(r["hi_80"]),
+                lo_95=_float(r["lo_95"]),
+                hi_95=_float(r["hi_95"]),
+                promo_share=_float(r["promo_share"]),
+                closed_share=_float(r["closed_share"]),
+                holiday=bool(r["holiday"]),
+            )
+        )
+    return found
+
+
+def _breakdown_levels(by_level: dict[str, list[MemberRow]]) -> dict[str, list[MemberRow]]:
+    """Levels worth a breakdown: more than one member, and series only when it differs from store."""
+    levels: dict[str, list[MemberRow]] = {}
+    for level in LEVEL_ORDER:
+        rows = by_level.get(level, [])
+        if level == "total" or len(rows) < 2:
+            continue
+        if level == "series" and len(rows) == len(by_level.get("store", [])):
+            continue  # one product group: a series is a store
+        levels[level] = rows
+    return levels
+
+
+def _drill_level(levels: dict[str, list[MemberRow]], wanted: str | None) -> str | None:
+    if wanted is not None:
+        if wanted not in STORE_LEVELS:
+            raise UsageError(f"bad drill level {wanted!r}: choose one of {', '.join(STORE_LEVELS)}")
+        if wanted not in levels:
+            raise UsageError(f"drill level {wanted!r} has fewer than two members this month")
+        return wanted
+    return next((level for level in STORE_LEVELS if level in levels), None)
+
+
+def _model_text(plan: dict[str, Any]) -> str | None:
+    parts = [p for p in (plan.get("model_version"), plan.get("chosen_models")) if p]
+    if len(parts) == 2:
+        return f"{parts[0]} (selected models: {parts[1]})"
+    return parts[0] if parts else None

@@ -1,0 +1,248 @@
+"""The monthly run: mart → engine → forecasts, plan of record and run registry.
+
+Life of an unsharded run (``planfact run month 2015-07``):
+
+1. take the month lock exclusively (waits for another run of the month, bounded);
+2. look for a succeeded run with the same month, data version, config sha256 and kind:
+   reuse it and say so, unless ``force``; runs left ``running`` by a killed process are
+   marked failed;
+3. insert the run row as ``running`` and commit;
+4. compute shard 1/1 (read, engine, COPY in one transaction);
+5. finalize: metrics, ``succeeded``, plan of record when eligible, in one transaction.
+
+Any failure marks the run ``failed`` with the error in its own transaction and raises.
+A sharded run (``--shard i/n``) creates or joins the run with the same inputs and
+shard count (or ``run_id``), computes its shard and leaves finalizing to
+``planfact run finalize RUN_ID`` once every shard is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import logging
+import socket
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from forecasting.calendar import month_cutoff
+from planfact.config import Settings
+from planfact.db.connect import connect
+from planfact.db.queries import fetch_all, fetch_one
+from planfact.db.server import resolve_url
+from planfact.errors import PlanfactError, UsageError
+from planfact.periods import parse_month, parse_shard
+from planfact.runs.configs import (
+    config_record,
+    config_sha256,
+    load_config,
+    model_version_of_run,
+    runtime_versions,
+)
+from planfact.runs.finalize import finalize_locked, summarize
+from planfact.runs.locks import DEFAULT_LOCK_WAIT, held_lock, registry_lock
+from planfact.runs.plan import current_plan
+from planfact.runs.reader import resolve_data_version
+from planfact.runs.record import error_text, get_run, record_run_failure
+from planfact.runs.registry import code_version
+from planfact.runs.shards import compute_shard, run_shard
+
+__all__ = ["KINDS", "RunOutcome", "start_run", "run_month"]
+
+log = logging.getLogger(__name__)
+
+KINDS = ("production", "experiment")
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """Result of ``run_month``: the run id, whether an earlier run was reused, its status."""
+
+    run_id: int
+    reused: bool
+    status: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class _Started:
+    run_id: int
+    how: str  # "new", "reused" or "joined"
+
+
+def _user() -> str | None:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return None
+
+
+def _start(
+    conn: psycopg.Connection,
+    month: dt.date,
+    *,
+    kind: str,
+    config: Any,
+    data_version: int | None,
+    shard_count: int,
+    force: bool,
+    join: bool,
+    abandon_stale: bool,
+    settings: Settings,
+) -> _Started:
+    """Reuse, join or create the run of ``month`` (one transaction under the registry lock)."""
+    if kind not in KINDS:
+        raise UsageError(f"--kind: expected one of {', '.join(KINDS)}, got {kind!r}")
+    record = config_record(config)
+    digest = config_sha256(record)
+    with conn.transaction():
+        version = resolve_data_version(conn, data_version, month_cutoff(month))
+        key = {"month": month, "data_version": version, "config_sha256": digest, "kind": kind}
+        with registry_lock(conn, month):
+            if not force:
+                found = fetch_one(conn, "runs/find_reusable", key)
+                if found:
+                    return _Started(int(found[0]), "reused")
+            if join:
+                found = fetch_one(conn, "runs/find_joinable", {**key, "shard_count": shard_count})
+                if found:
+                    return _Started(int(found[0]), "joined")
+            if abandon_stale:
+                stale = fetch_all(conn, "runs/abandon_stale", {
+                    "month": month, "error": "abandoned: the process ended without finishing the run"})
+                for (stale_id,) in stale:
+                    log.warning("marked an abandoned run failed", extra={"run_id": stale_id})
+            params = {
+                "cutoff": month_cutoff(month).isoformat(),
+                "experiments_file": record.get("source"),
+                "workers": settings.workers,
+                "force": force,
+                # Only runs of the unsharded path hold the month lock for their whole life, so
+                # only they can be declared abandoned by the next run holding that lock.
+                "mode": "sharded" if join else "single",
+                "versions": runtime_versions(),
+            }
+            row = fetch_one(conn, "runs/insert_run", {
+                **key,
+                "model_version": model_version_of_run(config, digest),
+                "code_version": code_version(),
+                "config": Jsonb(record),
+                "params": Jsonb(params),
+                "shard_count": shard_count,
+                "host": socket.gethostname(),
+                "started_by": _user(),
+            })
+    assert row is not None
+    return _Started(int(row[0]), "new")
+
+
+def start_run(
+    settings: Settings,
+    month: dt.date | str,
+    *,
+    kind: str = "production",
+    experiments: Any = None,
+    data_version: int | None = None,
+    shard_count: int = 1,
+    force: bool = False,
+) -> int:
+    """Create (or join, or reuse) the run of ``month`` for ``shard_count`` shards; return its id.
+
+    This is the DAG's first forecast task: the id it returns is a new running run, the
+    running run with the same inputs and shard count (a retry), or a succeeded run with
+    the same inputs (then every shard and finalize are no-ops).
+    """
+    month = parse_month(month)
+    config = load_config(experiments, settings)
+    with connect(resolve_url(settings)) as conn:
+        return _start(conn, month, kind=kind, config=config, data_version=data_version,
+                      shard_count=shard_count, force=force, join=True, abandon_stale=False,
+                      settings=settings).run_id
+
+
+def _reused(conn: psycopg.Connection, run_id: int) -> RunOutcome:
+    with conn.transaction():
+        run = get_run(conn, run_id)
+        plan = current_plan(conn, run.target_month)
+    note = (f"reusing run {run_id}: it already forecast {run.target_month:%Y-%m} from data version "
+            f"{run.data_version} with the same config (code {run.code_version}); --force makes a new run")
+    text = str(summarize(run, f"plan of record for {run.target_month:%Y-%m} is run {plan}", note=note))
+    return RunOutcome(run_id, True, run.status, text)
+
+
+def run_month(
+    settings: Settings,
+    month: dt.date | str,
+    *,
+    experiments: Any = None,
+    kind: str = "production",
+    data_version: int | None = None,
+    force: bool = False,
+    shard: tuple[int, int] | str | None = None,
+    run_id: int | None = None,
+    progress: bool = True,
+    lock_wait: float = DEFAULT_LOCK_WAIT,
+) -> RunOutcome:
+    """Forecast ``month`` (see the module docstring); raises PlanfactError when the run fails."""
+    month = parse_month(month)
+    url = resolve_url(settings)
+    if shard is not None:
+        return _run_one_shard(settings, url, month, parse_shard(shard), experiments=experiments,
+                              kind=kind, data_version=data_version, force=force, run_id=run_id,
+                              progress=progress, lock_wait=lock_wait)
+    if run_id is not None:
+        raise UsageError("--run-id: only with --shard i/n (an unsharded run always starts its own run)")
+    config = load_config(experiments, settings)
+    with held_lock(url, month, wait_seconds=lock_wait), connect(url) as conn:
+        started = _start(conn, month, kind=kind, config=config, data_version=data_version,
+                         shard_count=1, force=force, join=False, abandon_stale=True, settings=settings)
+        if started.how == "reused":
+            return _reused(conn, started.run_id)
+        new_id = started.run_id
+        log.info("run started", extra={"run_id": new_id, "month": f"{month:%Y-%m}", "kind": kind})
+        try:
+            with conn.transaction():
+                run = get_run(conn, new_id)
+            compute_shard(conn, url, settings, run, 1, config, progress=progress)
+            summary = finalize_locked(conn, url, new_id)
+        except BaseException as exc:
+            record_run_failure(url, new_id, error_text(exc))
+            if not isinstance(exc, Exception):
+                raise  # KeyboardInterrupt, SystemExit: recorded, then let them through
+            shown = str(exc) if isinstance(exc, PlanfactError) else f"{type(exc).__name__}: {exc}"
+            raise PlanfactError(f"run {new_id} failed: {shown}") from exc
+    return RunOutcome(new_id, False, summary.status, str(summary))
+
+
+def _run_one_shard(
+    settings: Settings, url: str, month: dt.date, shard: tuple[int, int], *, experiments: Any, kind: str,
+    data_version: int | None, force: bool, run_id: int | None, progress: bool, lock_wait: float,
+) -> RunOutcome:
+    index, count = shard
+    if run_id is None:
+        config = load_config(experiments, settings)
+        with connect(url) as conn:
+            started = _start(conn, month, kind=kind, config=config, data_version=data_version,
+                             shard_count=count, force=force, join=True, abandon_stale=False,
+                             settings=settings)
+            if started.how == "reused":
+                return _reused(conn, started.run_id)
+        run_id = started.run_id
+    else:
+        with connect(url) as conn, conn.transaction():
+            run = get_run(conn, run_id)
+        if run.target_month != month or run.shard_count != count:
+            raise UsageError(f"--run-id: run {run_id} is {run.target_month:%Y-%m} with {run.shard_count} "
+                             f"shard(s), not {month:%Y-%m} with {count}")
+    timings = run_shard(settings, run_id, index, progress=progress, lock_wait=lock_wait)
+    done = "already written" if timings is None else (
+        f"written in {sum(timings[k] for k in ('read', 'engine', 'write')):.1f} s "
+        f"(read {timings['read']:.1f}, engine {timings['engine']:.1f}, write {timings['write']:.1f})")
+    text = (f"shard {index}/{count} of run {run_id} ({month:%Y-%m}) {done}; "
+            f"when all {count} shards are written: planfact run finalize {run_id}")
+    with connect(url) as conn, conn.transaction():
+        status = get_run(conn, run_id).status
+    return RunOutcome(run_id, False, status, text)

@@ -1,0 +1,272 @@
+"""Excel sheets over time: daily total, daily by the chart level, largest misses, accuracy trend.
+
+Each carries native line charts that point at the sheet's own cells, so a corrected cell
+redraws the chart.
+"""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.model import LEVEL_LABELS, ReportData
+from reports.sheets import (
+    ACTUAL_COLOUR,
+    BAND_COLOUR,
+    MONEY,
+    MONEY_SIGNED,
+    PCT,
+    PCT_SIGNED,
+    PLAN_COLOUR,
+    add_band_formatting,
+    add_line_chart,
+    set_widths,
+    style_total_row,
+    write_header,
+    write_title,
+)
+
+__all__ = ["write_daily", "write_level_daily", "write_misses", "write_trend"]
+
+HEADER_ROW = 4
+DATE_FORMAT = "yyyy-mm-dd"
+_CHART_COLUMNS = 2  # small multiples per row on the level sheet
+
+
+def write_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:
+    """One row per day of the total: flags, plan, actual, variance formulas, interval bounds."""
+    write_title(ws, f"{data.title} · daily total", subtitle)
+    headers = [
+        "Day",
+        "Weekday",
+        "Holiday",
+        "Promo share",
+        "Closed share",
+        "Plan",
+        "Actual",
+        "Variance",
+        "Variance %",
+        "Low 80%",
+        "High 80%",
+        "Low 95%",
+        "High 95%",
+    ]
+    write_header(ws, HEADER_ROW, headers)
+    first = HEADER_ROW + 1
+    for offset, point in enumerate(data.daily_total):
+        r = first + offset
+        values = [
+            point.day,
+            f"{point.day:%a}",
+            "holiday" if point.holiday else None,
+            point.promo_share,
+            point.closed_share,
+            point.plan,
+            point.actual,
+            f"=G{r}-F{r}" if point.actual is not None else None,
+            f'=IF(F{r}=0,"",H{r}/F{r})' if point.actual is not None else None,
+            point.lo_80,
+            point.hi_80,
+            point.lo_95,
+            point.hi_95,
+        ]
+        formats = [
+            DATE_FORMAT,
+            "@",
+            "@",
+            PCT,
+            PCT,
+            MONEY,
+            MONEY,
+            MONEY_SIGNED,
+            PCT_SIGNED,
+            MONEY,
+            MONEY,
+            MONEY,
+            MONEY,
+        ]
+        for column, (value, fmt) in enumerate(zip(values, formats, strict=True), start=1):
+            ws.cell(row=r, column=column, value=value).number_format = fmt
+    last = first + len(data.daily_total) - 1
+    total = last + 1
+    ws.cell(row=total, column=1, value="Total")
+    for letter in "FGJKLM":
+        cell = ws[f"{letter}{total}"]
+        cell.value = f"=SUBTOTAL(9,{letter}{first}:{letter}{last})"
+        cell.number_format = MONEY
+    ws[f"H{total}"] = f"=G{total}-F{total}"
+    ws[f"H{total}"].number_format = MONEY_SIGNED
+    ws[f"I{total}"] = f'=IF(F{total}=0,"",H{total}/F{total})'
+    ws[f"I{total}"].number_format = PCT_SIGNED
+    style_total_row(ws, total, 1, len(headers))
+    ws.freeze_panes = ws.cell(row=first, column=2)
+    ws.auto_filter.ref = f"A{HEADER_ROW}:M{last}"
+    add_band_formatting(ws, f"H{first}:I{total}", f"$I{first}")
+    set_widths(ws, {1: 12, 2: 9, 3: 9, **{c: 12 for c in range(4, 14)}})
+    add_line_chart(
+        ws,
+        f"O{HEADER_ROW}",
+        title="Daily plan vs actual · total",
+        data_ws=ws,
+        columns=[6, 7, 10, 11],
+        header_row=HEADER_ROW,
+        first_row=first,
+        last_row=last,
+        category_column=1,
+        styles=[
+            (PLAN_COLOUR, "dash"),
+            (ACTUAL_COLOUR, None),
+            (BAND_COLOUR, "sysDot"),
+            (BAND_COLOUR, "sysDot"),
+        ],
+    )
+
+
+def write_level_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:
+    """Days down, members across (plan and actual per member), one chart per member."""
+    level = LEVEL_LABELS[data.chart_level or ""]
+    write_title(ws, f"{data.title} · daily by {level.lower()}", subtitle)
+    members = list(data.daily_by_member)
+    headers = ["Day"]
+    for member in members:
+        headers += [f"{member} plan", f"{member} actual"]
+    write_header(ws, HEADER_ROW, headers)
+    first = HEADER_ROW + 1
+    days = len(data.daily_total)
+    for offset in range(days):
+        r = first + offset
+        ws.cell(row=r, column=1, value=data.daily_total[offset].day).number_format = DATE_FORMAT
+        for m, member in enumerate(members):
+            point = data.daily_by_member[member][offset]
+            ws.cell(row=r, column=2 + 2 * m, value=point.plan).number_format = MONEY
+            ws.cell(row=r, column=3 + 2 * m, value=point.actual).number_format = MONEY
+    last = first + days - 1
+    total = last + 1
+    ws.cell(row=total, column=1, value="Total")
+    for column in range(2, 2 + 2 * len(members)):
+        letter = get_column_letter(column)
+        ws.cell(
+            row=total, column=column, value=f"=SUBTOTAL(9,{letter}{first}:{letter}{last})"
+        ).number_format = MONEY
+    style_total_row(ws, total, 1, len(headers))
+    ws.freeze_panes = ws.cell(row=first, column=2)
+    set_widths(ws, {1: 12, **{c: 14 for c in range(2, len(headers) + 1)}})
+    chart_top = total + 3
+    for m, member in enumerate(members):
+        row = chart_top + (m // _CHART_COLUMNS) * 20
+        column = 1 + (m % _CHART_COLUMNS) * 9
+        add_line_chart(
+            ws,
+            f"{get_column_letter(column)}{row}",
+            title=f"{level} {member}",
+            data_ws=ws,
+            columns=[2 + 2 * m, 3 + 2 * m],
+            header_row=HEADER_ROW,
+            first_row=first,
+            last_row=last,
+            category_column=1,
+            styles=[(PLAN_COLOUR, "dash"), (ACTUAL_COLOUR, None)],
+            size=(16, 9),
+        )
+
+
+def write_misses(ws: Worksheet, data: ReportData, subtitle: str) -> None:
+    """Two ranked lists: largest absolute and largest relative misses, with their flags."""
+    write_title(ws, f"{data.title} · largest misses", subtitle)
+    headers = ["Rank", "Store", "Day", "Weekday", "Plan", "Actual", "Variance", "Variance %", "Flags"]
+    row = HEADER_ROW
+    sections = (
+        ("Largest absolute misses (|variance|)", data.misses_absolute),
+        ("Largest relative misses (|variance %|, material plans only)", data.misses_relative),
+    )
+    first_table_row = None
+    for heading, misses in sections:
+        ws.cell(row=row, column=1, value=heading).font = Font(bold=True, size=12)
+        row += 1
+        write_header(ws, row, headers)
+        first_table_row = first_table_row or row + 1
+        start = row + 1
+        for rank, miss in enumerate(misses, start=1):
+            row += 1
+            values = [
+                rank,
+                miss.member,
+                miss.day,
+                f"{miss.day:%a}",
+                miss.plan,
+                miss.actual,
+                f"=F{row}-E{row}",
+                f'=IF(E{row}=0,"",G{row}/E{row})',
+                ", ".join(miss.flags),
+            ]
+            formats = ["0", "@", DATE_FORMAT, "@", MONEY, MONEY, MONEY_SIGNED, PCT_SIGNED, "@"]
+            for column, (value, fmt) in enumerate(zip(values, formats, strict=True), start=1):
+                ws.cell(row=row, column=column, value=value).number_format = fmt
+        if misses:
+            add_band_formatting(ws, f"G{start}:H{row}", f"$H{start}")
+        row += 2
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 2, column=1)  # below the first table's header
+    set_widths(ws, {1: 7, 2: 14, 3: 12, 4: 9, 5: 12, 6: 12, 7: 12, 8: 11, 9: 28})
+
+
+def write_trend(ws: Worksheet, data: ReportData, subtitle: str) -> None:
+    """Accuracy of past plans of record by month, with a line chart."""
+    write_title(ws, f"{data.title} · accuracy trend (total)", subtitle)
+    headers = ["Month", "Plan run", "WAPE", "Bias", "MAPE", "Inside 80%", "Inside 95%"]
+    write_header(ws, HEADER_ROW, headers)
+    first = HEADER_ROW + 1
+    for offset, point in enumerate(data.accuracy_trend):
+        r = first + offset
+        values = [
+            point.month,
+            point.run_id,
+            point.wape,
+            point.bias,
+            point.mape,
+            point.coverage_80,
+            point.coverage_95,
+        ]
+        formats = ["mmm yyyy", "0", PCT, PCT_SIGNED, PCT, PCT, PCT]
+        for column, (value, fmt) in enumerate(zip(values, formats, strict=True), start=1):
+            cell = ws.cell(row=r, column=column, value=value)
+            cell.number_format = fmt
+            cell.alignment = Alignment(horizontal="left") if column == 1 else Alignment()
+            if point.month == data.month:
+                cell.font = Font(bold=True)
+    last = first + len(data.accuracy_trend) - 1
+    ws.freeze_panes = ws.cell(row=first, column=2)
+    ws.auto_filter.ref = f"A{HEADER_ROW}:G{last}"
+    set_widths(ws, {1: 12, **{c: 12 for c in range(2, 8)}})
+    add_line_chart(
+        ws,
+        f"I{HEADER_ROW}",
+        title="Accuracy of the plan of record",
+        data_ws=ws,
+        columns=[3, 4],
+        header_row=HEADER_ROW,
+        first_row=first,
+        last_row=last,
+        category_column=1,
+        number_format="0%",
+        category_format="mmm yy",
+        styles=[(ACTUAL_COLOUR, None), ("C55A11", "dash")],
+        markers=True,
+        size=(18, 8),
+    )
+    add_line_chart(
+        ws,
+        f"I{HEADER_ROW + 17}",
+        title="Interval coverage (target 80% / 95%)",
+        data_ws=ws,
+        columns=[6, 7],
+        header_row=HEADER_ROW,
+        first_row=first,
+        last_row=last,
+        category_column=1,
+        number_format="0%",
+        category_format="mmm yy",
+        styles=[(ACTUAL_COLOUR, None), (PLAN_COLOUR, None)],
+        markers=True,
+        size=(18, 8),
+    )

@@ -1,0 +1,341 @@
+"""The Excel report: Summary, one sheet per breakdown level, store drill-down, daily, misses,
+accuracy trend and About (lineage and definitions).
+
+Sheets read top-down like the HTML report. Derived numbers are formulas; the tolerance band
+is the workbook name ``Tolerance`` (a cell on the Summary sheet) used by every colour rule.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.daily_sheets import write_daily, write_level_daily, write_misses, write_trend
+from reports.model import LEVEL_LABELS, MEASURES, Figures, ReportData, month_label
+from reports.sheets import (
+    FIGURE_HEADERS,
+    MONEY_CENTS,
+    PCT,
+    PCT_SIGNED,
+    POINTS,
+    TOLERANCE_NAME,
+    FigureColumns,
+    add_band_formatting,
+    label_width,
+    set_widths,
+    style_total_row,
+    write_figures,
+    write_header,
+    write_title,
+)
+
+__all__ = ["write_workbook", "sheet_name", "lineage_line"]
+
+TABLE_HEADER_ROW = 4
+_INVALID = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def sheet_name(text: str) -> str:
+    """A valid worksheet name (31 characters, no []:*?/\\)."""
+    return text.translate(_INVALID)[:31]
+
+
+def lineage_line(data: ReportData) -> str:
+    """The one-line provenance under every sheet title."""
+    lin = data.lineage
+    return (
+        f"{month_label(data.month)} · plan of record: run {lin.plan_run_id} · actuals: data version "
+        f"{lin.actuals_data_version} · tolerance ±{data.tolerance:.1%} · generated "
+        f"{lin.generated_at:%Y-%m-%d %H:%M %Z}".rstrip()
+    )
+
+
+def write_workbook(data: ReportData, path: Path) -> Path:
+    """Write the Excel report of ``data`` to ``path``."""
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "Summary"
+    tolerance_ref = _write_summary(summary, data)
+    wb.defined_names[TOLERANCE_NAME] = DefinedName(TOLERANCE_NAME, attr_text=tolerance_ref)
+    for level in data.flat_levels():
+        _write_level(wb.create_sheet(sheet_name(LEVEL_LABELS[level])), data, level)
+    if data.drill_level and data.drill:
+        name = sheet_name(f"Stores by {LEVEL_LABELS[data.drill_level].lower()}")
+        _write_drill(wb.create_sheet(name), data)
+    write_daily(wb.create_sheet("Daily"), data, lineage_line(data))
+    if data.chart_level and data.daily_by_member:
+        name = sheet_name(f"Daily by {LEVEL_LABELS[data.chart_level].lower()}")
+        write_level_daily(wb.create_sheet(name), data, lineage_line(data))
+    write_misses(wb.create_sheet("Largest misses"), data, lineage_line(data))
+    if data.accuracy_trend:
+        write_trend(wb.create_sheet("Accuracy trend"), data, lineage_line(data))
+    _write_about(wb.create_sheet("About"), data)
+    for ws in wb.worksheets:
+        ws.sheet_view.showGridLines = False
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.oddFooter.center.text = "&A · page &P of &N"
+    wb.properties.title = data.title
+    wb.properties.creator = data.lineage.generator
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _write_summary(ws: Worksheet, data: ReportData) -> str:
+    """Header block and the summary table; returns the absolute reference of the tolerance cell."""
+    lin = data.lineage
+    ws["A1"] = data.title
+    ws["A1"].font = Font(bold=True, size=16, color="1F3864")
+    ws["A2"] = data.headline
+    ws["A2"].font = Font(italic=True)
+    made = f", made {lin.plan_made_at:%Y-%m-%d %H:%M %Z}" if lin.plan_made_at else ""
+    header = [
+        ("Month", month_label(data.month)),
+        ("Plan of record", f"run {lin.plan_run_id} ({lin.plan_kind}){made}"),
+        ("Plan trained on data version", lin.plan_data_version),
+        ("Actuals data version", lin.actuals_data_version),
+        ("Generated", f"{lin.generated_at:%Y-%m-%d %H:%M %Z}"),
+        ("Tolerance band (±)", data.tolerance),
+    ]
+    for offset, (label, value) in enumerate(header):
+        ws.cell(row=4 + offset, column=1, value=label).font = Font(bold=True)
+        cell = ws.cell(row=4 + offset, column=2, value=value)
+        cell.alignment = Alignment(horizontal="left")
+    tolerance_row = 4 + len(header) - 1
+    ws.cell(row=tolerance_row, column=2).number_format = PCT
+    ws.cell(row=tolerance_row, column=3, value="edit to recolour every sheet").font = Font(
+        italic=True, color="7F7F7F"
+    )
+    if data.missing_days:
+        ws.cell(row=tolerance_row + 1, column=1, value="Incomplete actuals").font = Font(
+            bold=True, color="C00000"
+        )
+        ws.cell(
+            row=tolerance_row + 1,
+            column=2,
+            value=f"{len(data.missing_days)} day(s) without actuals: "
+            + ", ".join(f"{d:%d %b}" for d in data.missing_days),
+        )
+
+    top = tolerance_row + 3
+    prev_label = month_label(data.previous_month)
+    write_header(ws, top, ["Measure", month_label(data.month), prev_label, "Change", "Year to date"])
+    _write_summary_rows(ws, top + 1, data)
+    set_widths(ws, {1: 30, 2: 20, 3: 20, 4: 16, 5: 20})
+    return f"'Summary'!$B${tolerance_row}"
+
+
+def _write_summary_rows(ws: Worksheet, first: int, data: ReportData) -> None:
+    """Measures down, scopes across; derived rows are formulas over the rows above."""
+    rows = [
+        "Plan",
+        "Actual",
+        "Variance",
+        "Variance %",
+        "Absolute error",
+        "WAPE",
+        "Bias",
+        "Inside 80%",
+        "Inside 95%",
+    ]
+    r = {name: first + i for i, name in enumerate(rows)}
+    scopes: list[tuple[str, Figures | None]] = [
+        ("B", data.summary.month),
+        ("C", data.summary.previous),
+        ("E", data.summary.year_to_date),
+    ]
+    for name in rows:
+        ws.cell(row=r[name], column=1, value=name).font = Font(bold=name in ("Plan", "Actual", "Variance"))
+    for col, fig in scopes:
+        if fig is None:
+            continue
+        cells: dict[str, object] = {"Plan": fig.plan, "Actual": fig.actual}
+        if fig.actual is not None:
+            cells["Variance"] = f"={col}{r['Actual']}-{col}{r['Plan']}"
+            cells["Variance %"] = f'=IF({col}{r["Plan"]}=0,"",{col}{r["Variance"]}/{col}{r["Plan"]})'
+        if fig.abs_error is not None and fig.actual is not None:
+            cells["Absolute error"] = fig.abs_error
+            cells["WAPE"] = f'=IF({col}{r["Actual"]}=0,"",{col}{r["Absolute error"]}/{col}{r["Actual"]})'
+            cells["Bias"] = f'=IF({col}{r["Actual"]}=0,"",{col}{r["Variance"]}/{col}{r["Actual"]})'
+        cells["Inside 80%"] = fig.coverage_80
+        cells["Inside 95%"] = fig.coverage_95
+        for name, value in cells.items():
+            if value is None:
+                continue
+            cell = ws[f"{col}{r[name]}"]
+            cell.value = value
+            cell.number_format = _summary_format(name)
+    month, previous = data.summary.month, data.summary.previous
+    if previous is not None:
+        pairs = {
+            "Plan": (month.plan, previous.plan),
+            "Actual": (month.actual, previous.actual),
+            "Variance": (month.variance, previous.variance),
+            "Variance %": (month.variance_pct, previous.variance_pct),
+            "Absolute error": (month.abs_error, previous.abs_error),
+            "WAPE": (month.wape, previous.wape),
+            "Bias": (month.bias, previous.bias),
+            "Inside 80%": (month.coverage_80, previous.coverage_80),
+            "Inside 95%": (month.coverage_95, previous.coverage_95),
+        }
+        for name, (now, before) in pairs.items():
+            if now is None or before is None:
+                continue
+            row = r[name]
+            cell = ws[f"D{row}"]
+            if name in _AMOUNTS:
+                cell.value = f"=B{row}-C{row}"
+                cell.number_format = "+#,##0.00;-#,##0.00;0.00"
+            else:  # change of a ratio in percentage points
+                cell.value = f"=(B{row}-C{row})*100"
+                cell.number_format = POINTS
+    add_band_formatting(ws, f"B{r['Variance']}:E{r['Variance %']}", f"B${r['Variance %']}")
+
+
+_AMOUNTS = ("Plan", "Actual", "Variance", "Absolute error")
+
+
+def _summary_format(name: str) -> str:
+    if name in ("Variance %", "Bias"):
+        return PCT_SIGNED
+    if name in ("WAPE", "Inside 80%", "Inside 95%"):
+        return PCT
+    if name == "Variance":
+        return "+#,##0.00;-#,##0.00;0.00"
+    return MONEY_CENTS
+
+
+def _write_level(ws: Worksheet, data: ReportData, level: str) -> None:
+    """A flat, filterable breakdown with a SUBTOTAL row under the filtered range."""
+    label = LEVEL_LABELS[level]
+    rows = data.levels[level]
+    write_title(ws, f"{data.title} · by {label.lower()}", lineage_line(data))
+    write_header(ws, TABLE_HEADER_ROW, [label, *FIGURE_HEADERS])
+    cols = FigureColumns(first=2)
+    first = TABLE_HEADER_ROW + 1
+    for offset, member in enumerate(rows):
+        row = first + offset
+        ws.cell(row=row, column=1, value=member.member)
+        write_figures(ws, row, cols, member.figures)
+    last = first + len(rows) - 1
+    total = last + 1
+    ws.cell(row=total, column=1, value="Total")
+    write_figures(ws, total, cols, data.summary.month, subtotal_of=(first, last))
+    style_total_row(ws, total, 1, cols.last)
+    ws.freeze_panes = ws.cell(row=first, column=2)
+    ws.auto_filter.ref = f"A{TABLE_HEADER_ROW}:{cols.letter(len(FIGURE_HEADERS) - 1)}{last}"
+    add_band_formatting(
+        ws, f"{cols.variance}{first}:{cols.variance_pct}{total}", f"${cols.variance_pct}{first}"
+    )
+    set_widths(
+        ws, {1: label_width([r.member for r in rows], label), **{c: 13 for c in range(2, cols.last + 1)}}
+    )
+
+
+def _write_drill(ws: Worksheet, data: ReportData) -> None:
+    """Level members as group rows (SUBTOTAL of their stores), stores outlined beneath them."""
+    assert data.drill_level is not None
+    label = LEVEL_LABELS[data.drill_level]
+    write_title(ws, f"{data.title} · stores by {label.lower()}", lineage_line(data))
+    write_header(ws, TABLE_HEADER_ROW, [label, "Store", *FIGURE_HEADERS])
+    cols = FigureColumns(first=3)
+    ws.sheet_properties.outlinePr.summaryBelow = False  # group rows sit above their stores
+    members = {row.member: row for row in data.levels.get(data.drill_level, [])}
+    row = TABLE_HEADER_ROW + 1
+    first = row
+    for member, stores in data.drill.items():
+        if not stores:
+            continue  # a group row over no rows would SUBTOTAL itself
+        group_row = row
+        ws.cell(row=group_row, column=1, value=member)
+        ws.cell(row=group_row, column=2, value=f"{len(stores)} stores")
+        scope = members[member].figures if member in members else _sum(stores)
+        write_figures(ws, group_row, cols, scope, subtotal_of=(group_row + 1, group_row + len(stores)))
+        style_total_row(ws, group_row, 1, cols.last, group=True)
+        for store in stores:
+            row += 1
+            ws.cell(row=row, column=1, value=member).font = Font(color="808080")
+            ws.cell(row=row, column=2, value=store.member)
+            write_figures(ws, row, cols, store.figures)
+        # Written expanded: LibreOffice leaves collapsed rows out of SUBTOTAL(9) (Excel keeps them),
+        # so collapsing here would make the two disagree. The outline buttons collapse in one click.
+        ws.row_dimensions.group(group_row + 1, row, outline_level=1, hidden=False)
+        row += 1
+    last = row - 1
+    ws.cell(row=row, column=1, value="Total")
+    # SUBTOTAL skips the group rows' own SUBTOTALs, so this sums every store exactly once.
+    write_figures(ws, row, cols, data.summary.month, subtotal_of=(first, last))
+    style_total_row(ws, row, 1, cols.last)
+    ws.freeze_panes = ws.cell(row=first, column=3)
+    ws.auto_filter.ref = f"A{TABLE_HEADER_ROW}:{cols.letter(len(FIGURE_HEADERS) - 1)}{last}"
+    add_band_formatting(
+        ws, f"{cols.variance}{first}:{cols.variance_pct}{row}", f"${cols.variance_pct}{first}"
+    )
+    stores_all = [s.member for stores in data.drill.values() for s in stores]
+    set_widths(
+        ws,
+        {
+            1: label_width(list(data.drill), label),
+            2: label_width(stores_all, "Store"),
+            **{c: 13 for c in range(3, cols.last + 1)},
+        },
+    )
+
+
+def _sum(rows: list) -> Figures:
+    actuals = [r.figures.actual for r in rows]
+    return Figures(
+        plan=sum(r.figures.plan for r in rows),
+        actual=None if any(a is None for a in actuals) else sum(actuals),
+        abs_error=sum(r.figures.abs_error or 0.0 for r in rows),
+    )
+
+
+def _write_about(ws: Worksheet, data: ReportData) -> None:
+    """Lineage, scope and the definition of every measure."""
+    lin = data.lineage
+    ws["A1"] = "About this report"
+    ws["A1"].font = Font(bold=True, size=14, color="1F3864")
+    facts = [
+        ("Report month", month_label(data.month)),
+        ("Plan of record run id", lin.plan_run_id),
+        ("Plan run kind", lin.plan_kind),
+        ("Plan made at", f"{lin.plan_made_at:%Y-%m-%d %H:%M %Z}" if lin.plan_made_at else "unknown"),
+        ("Plan trained on data version", lin.plan_data_version),
+        ("Actuals data version", lin.actuals_data_version),
+        ("Model version", lin.model_version or "unknown"),
+        ("Code version", lin.code_version or "unknown"),
+        ("Generated at", f"{lin.generated_at:%Y-%m-%d %H:%M:%S %Z}"),
+        ("Generated by", lin.generator),
+        ("Tolerance band", f"±{data.tolerance:.1%} (the Summary cell named Tolerance drives the colours)"),
+        ("Breakdown levels", ", ".join(LEVEL_LABELS[level] for level in data.levels)),
+        ("Drill-down", f"{LEVEL_LABELS[data.drill_level]} → store" if data.drill_level else "none"),
+        ("Source", ", ".join(lin.source_views)),
+        ("Amounts", "Sales in the source currency; cells hold full precision, shown rounded."),
+        (
+            "Formulas",
+            "Variance, Variance %, WAPE, Bias and totals are formulas; totals use SUBTOTAL(9, …), "
+            "so they follow the autofilter.",
+        ),
+    ]
+    write_header(ws, 3, ["Lineage", "Value"])
+    for offset, (name, value) in enumerate(facts):
+        ws.cell(row=4 + offset, column=1, value=name).font = Font(bold=True)
+        ws.cell(row=4 + offset, column=2, value=value).alignment = Alignment(
+            horizontal="left", wrap_text=True
+        )
+    top = 4 + len(facts) + 1
+    write_header(ws, top, ["Measure", "Definition"])
+    for offset, (name, text) in enumerate(MEASURES):
+        ws.cell(row=top + 1 + offset, column=1, value=name).font = Font(bold=True)
+        ws.cell(row=top + 1 + offset, column=2, value=text).alignment = Alignment(
+            wrap_text=True, vertical="top"
+        )
+    set_widths(ws, {1: 30, 2: 110})
