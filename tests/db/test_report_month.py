@@ -188,7 +188,10 @@ def test_report_figures_equal_independent_computations(
     known, conn, settings: Settings, tmp_path: Path
 ) -> None:
     paths = render_month_report(settings, "2015-07", out_dir=tmp_path)
-    assert [p.name for p in paths] == ["plan_fact_2015-07.xlsx", "plan_fact_2015-07.html"]
+    # Registered files carry the actuals data version; the stable names show the newest.
+    assert [p.name for p in paths] == ["plan_fact_2015-07_v1.xlsx", "plan_fact_2015-07_v1.html"]
+    for path in paths:
+        assert (tmp_path / path.name.replace("_v1", "")).read_bytes() == path.read_bytes()
     july, june = _expected(_facts(JULY))["all"], _expected(_facts(JUNE))["all"]
     data = load_report_data(conn, JULY, tolerance=0.02)
     month = data.summary.month
@@ -244,7 +247,8 @@ def test_each_file_is_recorded_with_its_hash(known, conn, settings: Settings, tm
         ("html", known["july"], known["version"], str(paths[0]), digest, "0.05", "assortment", JULY)
     ]
     assert "Stores by assortment" in paths[0].read_text(encoding="utf-8")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan_fact_2015-07.html"]  # no temp file left
+    # no temp file left: the registered file and the stable name pointing at it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan_fact_2015-07.html", "plan_fact_2015-07_v1.html"]
 
 
 def test_months_without_plan_or_actuals_are_refused(known, conn, settings: Settings, tmp_path: Path) -> None:
@@ -293,7 +297,7 @@ def test_cli_renders_and_refuses_on_one_line(known, cli_env: dict[str, str], tmp
         "report", "month", "2015-07", "--out", str(tmp_path), "--format", "xlsx", "--tolerance", "3%"
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == str((tmp_path / "plan_fact_2015-07.xlsx").resolve())
+    assert done.stdout.strip() == str((tmp_path / "plan_fact_2015-07_v1.xlsx").resolve())
     refused = planfact("report", "month", "2015-09", "--out", str(tmp_path))
     assert refused.returncode == 1 and "no plan of record for 2015-09" in refused.stderr
     assert refused.stderr.strip().count("\n") == 0 and "Traceback" not in refused.stderr
@@ -301,7 +305,7 @@ def test_cli_renders_and_refuses_on_one_line(known, cli_env: dict[str, str], tmp
 
 def test_default_output_folder_is_the_report_dir(known, settings: Settings) -> None:
     paths = render_month_report(settings, "2015-07", formats=["xlsx"])
-    assert paths == [(settings.report_dir / "plan_fact_2015-07.xlsx").resolve()]
+    assert paths == [(settings.report_dir / "plan_fact_2015-07_v1.xlsx").resolve()]
     assert os.path.getsize(paths[0]) > 10_000
 
 
