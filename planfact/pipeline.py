@@ -249,7 +249,7 @@ def report_month(settings: Settings, month: str | dt.date) -> list[str]:
     from planfact.reporting.month import render_month_report
 
     paths = render_month_report(settings, target)
-    return [str(p) for p in paths]
+    return sorted(str(p) for p in paths)
 
 
 def start_forecast(

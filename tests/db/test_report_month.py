@@ -248,7 +248,8 @@ def test_each_file_is_recorded_with_its_hash(known, conn, settings: Settings, tm
     ]
     assert "Stores by assortment" in paths[0].read_text(encoding="utf-8")
     # no temp file left: the registered file and the stable name pointing at it
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan_fact_2015-07.html", "plan_fact_2015-07_v1.html"]
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["plan_fact_2015-07.html", "plan_fact_2015-07_v1.html"]
 
 
 def test_months_without_plan_or_actuals_are_refused(known, conn, settings: Settings, tmp_path: Path) -> None:
