@@ -57,6 +57,7 @@ from planfact.versions import latest_version, version_as_of_month
 __all__ = [
     "LandingFile",
     "task_settings",
+    "interval_month",
     "landing_files",
     "actuals_available",
     "land_actuals",
@@ -104,6 +105,23 @@ def task_settings(database_url: str | None = None) -> Settings:
     settings = load_settings(**overrides)
     configure_task_logging(settings.log_level, settings.log_format)
     return settings
+
+
+def interval_month(moment: dt.datetime | dt.date | None) -> str:
+    """``'YYYY-MM'`` of an edge of a DAG run's data interval (start: the closed month; end: the next).
+
+    A manual trigger without a logical date has no data interval, hence no month: that is
+    refused at once with PlanfactError (which the DAG's retry policy never retries) saying
+    how to trigger a month, instead of guessing one from the clock.
+    """
+    if moment is None:
+        raise PlanfactError(
+            "this DAG run has no data interval (a manual trigger without a logical date), so it has no "
+            "month to run; trigger a month with its logical date, the first day of the month after it: "
+            "`airflow dags trigger planfact_monthly --logical-date 2015-08-01T00:00:00+00:00` runs "
+            "July 2015"
+        )
+    return f"{moment:%Y-%m}"
 
 
 def landing_files(landing_dir: Path) -> list[LandingFile]:

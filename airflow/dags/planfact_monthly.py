@@ -9,7 +9,9 @@ wait_for_actuals -> land_actuals -> prepare_mart -> report_month -> start_foreca
 
 This file only wires tasks: each task calls one ``planfact.pipeline`` function with
 a month (``'YYYY-MM'`` from the data interval, never the clock) or a run id. planfact
-is imported inside the tasks so that parsing this file stays fast.
+is imported inside the tasks so that parsing this file stays fast. A manual trigger
+without a logical date has no data interval: its first task fails at once, not retried,
+with a planfact message saying how to trigger a month (``--logical-date``).
 
 Database: the Airflow connection ``planfact_db`` when defined (any postgres connection,
 e.g. ``AIRFLOW_CONN_PLANFACT_DB`` or a secrets backend), else ``PLANFACT_DATABASE_URL``.
@@ -67,7 +69,8 @@ def _on_failure(context: Any) -> None:
     from planfact.pipeline import notify
 
     error = str(context.get("exception") or "unknown error").strip().splitlines() or ["unknown error"]
-    month = _month(context["data_interval_start"]) if context.get("data_interval_start") else "?"
+    start = context.get("data_interval_start")
+    month = _month(start) if start else "(no logical date)"
     notify(_settings(), f"planfact {month}: FAILED in {context['task_instance'].task_id}: {error[0]}")
 
 
@@ -96,8 +99,11 @@ def _settings() -> Any:
     return task_settings(uri)
 
 
-def _month(moment: dt.datetime) -> str:
-    return f"{moment:%Y-%m}"
+def _month(moment: dt.datetime | None) -> str:
+    """The month of a data interval edge; a run without one fails at once (see the docstring)."""
+    from planfact.pipeline import interval_month
+
+    return interval_month(moment)
 
 
 @dag(
@@ -116,14 +122,12 @@ def planfact_monthly() -> None:
     def wait_for_actuals(data_interval_start: dt.datetime | None = None) -> bool:
         from planfact.pipeline import actuals_available
 
-        assert data_interval_start is not None
         return actuals_available(_settings(), _month(data_interval_start))
 
     @task
     def land_actuals(data_interval_start: dt.datetime | None = None) -> int | None:
         from planfact.pipeline import land_actuals
 
-        assert data_interval_start is not None
         return land_actuals(_settings(), _month(data_interval_start), loaded_by="airflow")
 
     @task
@@ -136,29 +140,28 @@ def planfact_monthly() -> None:
     def report_month(data_interval_start: dt.datetime | None = None) -> list[str]:
         from planfact.pipeline import report_month
 
-        assert data_interval_start is not None
         return report_month(_settings(), _month(data_interval_start))
 
     @task
-    def start_forecast(data_version: int | None, data_interval_end: dt.datetime | None = None) -> int:
+    def start_forecast(data_version: int | None, data_interval_end: dt.datetime | None = None) -> int | None:
         from planfact.pipeline import start_forecast
 
-        assert data_interval_end is not None  # the first day of the month to forecast
+        # The first day of the month to forecast; None: its plan is frozen and it has none.
         return start_forecast(
             _settings(), _month(data_interval_end), data_version=data_version, shard_count=SHARDS
         )
 
     @task(max_active_tis_per_dagrun=SHARDS)
-    def forecast_shard(forecast_run: int, shard: int) -> None:
+    def forecast_shard(forecast_run: int | None, shard: int) -> None:
         from planfact.pipeline import forecast_shard
 
         forecast_shard(_settings(), forecast_run, shard)
 
     @task
-    def finalize_forecast(forecast_run: int) -> str:
+    def finalize_forecast(forecast_run: int | None, data_interval_end: dt.datetime | None = None) -> str:
         from planfact.pipeline import finalize_forecast
 
-        return finalize_forecast(_settings(), forecast_run)
+        return finalize_forecast(_settings(), forecast_run, _month(data_interval_end))
 
     @task(retries=0)
     def notify(
@@ -169,7 +172,6 @@ def planfact_monthly() -> None:
     ) -> str:
         from planfact.pipeline import notify, summarize
 
-        assert data_interval_start is not None
         summary = summarize(_month(data_interval_start), data_version, reports, forecast)
         notify(_settings(), summary)
         return summary
