@@ -48,7 +48,7 @@ from typing import Any
 from forecasting.calendar import next_month
 from planfact.config import Settings, load_settings
 from planfact.db.connect import connect
-from planfact.db.queries import fetch_all, fetch_one
+from planfact.db.queries import execute, fetch_all, fetch_one
 from planfact.db.server import resolve_url
 from planfact.errors import PlanfactError
 from planfact.periods import parse_month
@@ -211,8 +211,11 @@ def land_actuals(settings: Settings, month: str | dt.date, *, loaded_by: str = "
         advisory_lock(lock_conn, "pipeline", "land"),
         connect(url, autocommit=True) as conn,
     ):
+        before = latest_version(conn)
         for item in files:
             _load_file(conn, item, loaded_by)
+        if latest_version(conn) != before:
+            execute(conn, "pipeline/analyze_landed")  # the mart and the forecast read it next
         if not _month_loaded(conn, target):
             named = [f.path.name for f in files if f.kind == "actuals" and f.month == target]
             where = (

@@ -155,6 +155,8 @@ def finalize_locked(
     give_up: str | None = None
     plan = ""
     with conn.transaction():
+        execute(conn, "runs/analyze_results")  # the metrics below read what the shards wrote
+    with conn.transaction():
         run = get_run(conn, run_id)
         with registry_lock(conn, run.target_month):
             fetch_one(conn, "runs/lock_run", {"run_id": run_id})
