@@ -7,31 +7,40 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXTRAS := dev,airflow
 
-.PHONY: venv demo test lint typecheck contracts check unit slow migrate bench image deploy smoke clean help
+.PHONY: venv lock demo test lint typecheck contracts check unit slow migrate bench image deploy smoke clean help
 
 help:
 	@echo "make demo   - run the monthly job end to end on the embedded database"
 	@echo "make test   - install everything, run ruff, mypy, the architecture contracts and every test"
+	@echo "make lock   - update uv.lock and requirements.lock to the newest allowed versions"
 
-$(STAMP): pyproject.toml
-	@# uv is bootstrapped with pip (a PyPI package, run as `python -m uv` so no PATH or
-	@# shim refresh is needed); any failure of it falls back to plain pip.
+$(STAMP): pyproject.toml uv.lock requirements.lock
+	@# Installs exactly the versions of uv.lock (every extra), never a fresh resolution: two
+	@# machines get the same stack. uv is bootstrapped with pip (a PyPI package, run as
+	@# `python -m uv` so no PATH or shim refresh is needed); if uv fails, pip installs the same
+	@# pinned versions from requirements.lock (exported from uv.lock by `make lock`).
 	@set -e; \
 	$(PYTHON) -m uv --version >/dev/null 2>&1 || \
 	  $(PYTHON) -m pip install -q --disable-pip-version-check uv >/dev/null 2>&1 || true; \
-	if $(PYTHON) -m uv --version >/dev/null 2>&1; then UV="$(PYTHON) -m uv"; else UV=""; fi; \
-	if [ ! -x $(BIN)/python ]; then \
-	  if [ -n "$$UV" ]; then $$UV venv -q --python $(PYTHON) $(VENV); else $(PYTHON) -m venv $(VENV); fi; \
-	fi; \
-	if [ -n "$$UV" ] && $$UV pip install -q --python $(BIN)/python -e ".[$(EXTRAS)]"; then :; \
+	if $(PYTHON) -m uv --version >/dev/null 2>&1 && \
+	   UV_PROJECT_ENVIRONMENT=$(VENV) $(PYTHON) -m uv sync -q --locked --all-extras --python $(PYTHON); then :; \
 	else \
-	  echo "uv unavailable or failed: installing with pip (about a minute)"; \
+	  echo "uv unavailable or failed: installing the locked versions with pip (a few minutes)"; \
+	  [ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV); \
 	  [ -x $(BIN)/pip ] || $(BIN)/python -m ensurepip -q; \
-	  $(BIN)/python -m pip install -q --disable-pip-version-check -e ".[$(EXTRAS)]"; \
+	  $(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -r requirements.lock; \
+	  $(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .; \
 	fi
 	@touch $(STAMP)
 
 venv: $(STAMP)
+
+# Update the locked versions (what Dependabot would propose): re-resolve everything to the
+# newest releases pyproject.toml allows, export the pip fallback, then run `make test`
+# before committing uv.lock and requirements.lock. `make lock PACKAGE=celery` moves one only.
+lock:
+	$(PYTHON) -m uv lock $(if $(PACKAGE),--upgrade-package $(PACKAGE),--upgrade)
+	$(PYTHON) -m uv export --frozen --all-extras --no-emit-project --quiet -o requirements.lock
 
 demo: $(STAMP)
 	$(BIN)/planfact demo

@@ -55,8 +55,12 @@ class Settings(BaseSettings):
     shards: int = Field(default=2, ge=1, le=64, description="Forecast shards per monthly DAG run.")
     dag_start_date: dt.date = Field(default=dt.date(2013, 1, 1),
                                     description="First month the DAG runs (catch-up from there).")
+    dag_end_date: dt.date | None = Field(default=None,
+                                         description="Last month the DAG runs (unset: no end).")
     sensor_timeout_hours: float = Field(default=168.0, gt=0)
     sensor_poke_minutes: float = Field(default=30.0, gt=0)
+    retry_delay_minutes: float = Field(default=5.0, gt=0,
+                                       description="First retry delay of a DAG task (doubling, with jitter).")
 
     @field_validator("database_url")
     @classmethod

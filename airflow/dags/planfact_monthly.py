@@ -45,8 +45,13 @@ CONNECTION_ID = "planfact_db"
 SHAPE = get_settings()
 SHARDS = SHAPE.shards
 START_DATE = dt.datetime.combine(SHAPE.dag_start_date, dt.time(), tzinfo=dt.UTC)
+# The last month to run (a bounded backfill, a retired deployment); its run is due on the
+# first day of the month after it.
+END_DATE = (dt.datetime.combine(SHAPE.dag_end_date, dt.time(), tzinfo=dt.UTC)
+            if SHAPE.dag_end_date else None)
 SENSOR_TIMEOUT = dt.timedelta(hours=SHAPE.sensor_timeout_hours)
 SENSOR_POKE = dt.timedelta(minutes=SHAPE.sensor_poke_minutes)
+RETRY_DELAY = dt.timedelta(minutes=SHAPE.retry_delay_minutes)
 
 # Transient failures (a lost connection, a locked row, the server restarting) are
 # retried with exponential back-off; bad input and failed data tests fail at once:
@@ -78,7 +83,7 @@ DEFAULT_ARGS: dict[str, Any] = {
     "owner": "planfact",
     "depends_on_past": True,  # a month never runs before the previous one succeeded
     "retries": 3,
-    "retry_delay": dt.timedelta(minutes=5),
+    "retry_delay": RETRY_DELAY,
     "retry_exponential_backoff": 2.0,
     "max_retry_delay": dt.timedelta(hours=1),
     "retry_policy": RETRY_POLICY,
@@ -111,8 +116,14 @@ def _month(moment: dt.datetime | None) -> str:
     description="Monthly plan-vs-actual: land actuals, mart, report, forecast next month",
     schedule=CronDataIntervalTimetable("0 0 1 * *", timezone="UTC"),
     start_date=START_DATE,
+    end_date=END_DATE,
     catchup=True,
     max_active_runs=1,
+    # A month that fails for good pauses the schedule (in the scheduler's own transaction), so
+    # the next month's run is never started while this one waits to be fixed: that run would
+    # hold the only active slot waiting on depends_on_past, and the cleared month could never
+    # run again. Fix the cause, clear the month, unpause (airflow/README.md).
+    max_consecutive_failed_dag_runs=1,
     default_args=DEFAULT_ARGS,
     tags=["planfact", "monthly", "forecast"],
     doc_md=__doc__,
