@@ -192,8 +192,12 @@ def test_dockerfile_installs_planfact_with_airflow() -> None:
     text = DOCKERFILE.read_text(encoding="utf-8")
     assert re.search(r"^FROM python:3\.11", text, re.M)
     assert "--extra airflow" in text
-    # A regular install: sql/ and migrations/ ship inside the package, no checkout needed.
-    assert re.search(r"uv pip install --system --no-cache --no-deps \.\s", text) and " -e " not in text
+    # Exactly the locked versions, and a regular (not editable) install of planfact: sql/ and
+    # migrations/ ship inside the package, no checkout needed.
+    assert "COPY pyproject.toml uv.lock" in text
+    syncs = re.findall(r"uv sync ([^\n\\]*)", text)
+    assert len(syncs) == 2 and all("--frozen" in s and "--extra airflow" in s for s in syncs), syncs
+    assert "--no-editable" in syncs[1] and " -e " not in text and "pip install -r" not in text
     assert "AIRFLOW__CORE__DAGS_FOLDER=/opt/planfact/airflow/dags" in text
     ignored = (PROJECT_ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert ".env" in ignored and ".git" in ignored
@@ -210,3 +214,63 @@ def test_compose_file_names_only_existing_paths() -> None:
         if build:
             assert (PROJECT_ROOT / build["context"] / build.get("dockerfile", "Dockerfile")).is_file()
     assert Path(INITDB).stat().st_mode & 0o111, "the init script must be executable"
+
+
+_SHARED = (
+    "AIRFLOW__CORE__FERNET_KEY",
+    "AIRFLOW__API__SECRET_KEY",
+    "AIRFLOW__API_AUTH__JWT_SECRET",
+    "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
+    "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC",
+    "AIRFLOW__CORE__EXECUTION_API_SERVER_URL",
+    "AIRFLOW__CORE__EXECUTOR",
+    "AIRFLOW__CELERY__BROKER_URL",
+    "AIRFLOW__CELERY__RESULT_BACKEND",
+    "PLANFACT_DATABASE_URL",
+)
+
+
+def _airflow_services(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every service running an Airflow component (and the init job, which migrates Airflow)."""
+    out = {}
+    for name, service in doc["services"].items():
+        command = service.get("command") or []
+        text = " ".join(command) if isinstance(command, list) else command
+        if text.startswith("airflow ") or "airflow db migrate" in text:
+            out[name] = service
+    return out
+
+
+def test_every_airflow_component_gets_the_same_secrets_and_the_async_url() -> None:
+    services = _airflow_services(_compose())
+    assert {"airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
+            "airflow-worker"} <= set(services)
+    envs = {name: _environment(service) for name, service in services.items()}
+    for key in _SHARED:
+        values = {name: env.get(key) for name, env in envs.items()}
+        assert len(set(values.values())) == 1 and None not in values.values(), f"{key} differs: {values}"
+    env = next(iter(envs.values()))
+    sync = env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    async_ = env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC"]
+    # The async driver is settled: psycopg's, never a derived URL that needs asyncpg.
+    assert sync.startswith("postgresql+psycopg://") and async_.startswith("postgresql+psycopg_async://")
+    assert sync.split("://", 1)[1] == async_.split("://", 1)[1]
+    assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://airflow-apiserver:8080/execution/"
+    assert env["AIRFLOW__CELERY__RESULT_BACKEND"].startswith("db+postgresql+psycopg://")
+
+
+def test_the_celery_profile_adds_a_broker_and_workers_with_the_shared_storage() -> None:
+    doc = _compose()
+    redis, worker = doc["services"]["redis"], doc["services"]["airflow-worker"]
+    assert redis["profiles"] == ["celery"] and worker["profiles"] == ["celery"]
+    assert worker["command"] == ["airflow", "celery", "worker"]
+    assert worker["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert "REDIS_PASSWORD:?" in " ".join(redis["command"])
+    assert "@redis:6379" in _environment(worker)["AIRFLOW__CELERY__BROKER_URL"]
+    assert _environment(worker)["AIRFLOW__CORE__EXECUTOR"] == "${AIRFLOW_EXECUTOR:-LocalExecutor}"
+    for service in _airflow_services(doc).values():
+        if service.get("command", [""])[0] == "airflow":
+            mounts = {str(v).split(":")[1] for v in service["volumes"]}
+            assert {"/srv/planfact/landing", "/srv/planfact/reports"} <= mounts  # any task on any worker
+    text = COMPOSE.read_text(encoding="utf-8")
+    assert "shared" in text and "NFS" in text  # the storage each host needs is stated
