@@ -20,8 +20,8 @@ Every other setting is a ``PLANFACT_*`` variable as for the command line.
 DAG shape, fields of the one Settings class read when the dag-processor parses this file:
 ``PLANFACT_DAG_START_DATE`` (first month to run, default 2013-01-01; with catchup every
 month since then runs, oldest first), ``PLANFACT_SHARDS`` (forecast shards, default 2),
-``PLANFACT_SENSOR_TIMEOUT_HOURS`` (default 168) and ``PLANFACT_SENSOR_POKE_MINUTES``
-(default 30).
+``PLANFACT_SENSOR_TIMEOUT_HOURS`` (default 168), ``PLANFACT_SENSOR_POKE_MINUTES``
+(default 30), ``PLANFACT_RETRY_DELAY_MINUTES`` (default 5) and ``PLANFACT_DAG_END_DATE`` (unset).
 """
 
 from __future__ import annotations

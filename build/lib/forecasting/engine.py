@@ -28,10 +28,9 @@ import pandas as pd
 
 from forecasting.backtest import Fold, rolling_origin_folds
 from forecasting.calendar import target_month
+from forecasting.evaluation import EPOCH, Output, candidate_frames, evaluate_series
 from forecasting.experiments import Candidate, ExperimentConfig
 from forecasting.models import EXOG, MODELS, library_versions
-from forecasting.models.base import OPEN
-from forecasting.models.conformal import residuals_on_open_days, with_conformal_intervals
 from forecasting.progress import progress as progress_steps
 from forecasting.progress import progress_bar
 from forecasting.selection import select_models
@@ -41,9 +40,7 @@ __all__ = ["EngineResult", "run_engine", "REQUIRED_COLUMNS"]
 logger = logging.getLogger(__name__)
 
 REQUIRED_COLUMNS = ("series_id", "ds", "y", "promo", "is_open", "is_holiday", "school_holiday")
-_EPOCH = np.datetime64("1970-01-01", "D")
 _CHUNK = 8  # series per worker task: small enough to balance, large enough to amortise IPC
-Output = dict[str, np.ndarray]  # {"mean": (h,), "lo-80": (h,), ...}
 
 
 @dataclass
@@ -69,7 +66,7 @@ class _Period:
 
 
 def _day(value: dt.date | pd.Timestamp) -> int:
-    return int((np.datetime64(pd.Timestamp(value).date(), "D") - _EPOCH).astype(np.int64))  # type: ignore[attr-defined]
+    return int((np.datetime64(pd.Timestamp(value).date(), "D") - EPOCH).astype(np.int64))  # type: ignore[attr-defined]
 
 
 def _periods(folds: list[Fold], cutoff: dt.date, history_days: int | None) -> list[_Period]:
@@ -104,7 +101,7 @@ def _validate(frame: pd.DataFrame, cutoff: dt.date) -> pd.DataFrame:
     frame = frame[frame["ds"] <= end].copy()
     # Defensive: whatever the caller passed, no model may see actuals after the cutoff.
     frame.loc[frame["ds"] > pd.Timestamp(cutoff), "y"] = np.nan
-    frame["t"] = (frame["ds"].to_numpy().astype("datetime64[D]") - _EPOCH).astype(np.int64)
+    frame["t"] = (frame["ds"].to_numpy().astype("datetime64[D]") - EPOCH).astype(np.int64)
     return frame
 
 
@@ -177,98 +174,13 @@ def _run_global(frame, shard_ids, candidates, periods, seed, progress):
     for cand in candidates:
         started = time.perf_counter()
         for p in progress_steps(periods, desc=f"global {cand.label}", enabled=progress):
-            model = _build(cand, seed).fit_frame(frame, pd.Timestamp(_EPOCH + p.cutoff))
-            pred = model.predict_frame(pd.Timestamp(_EPOCH + p.start), pd.Timestamp(_EPOCH + p.end))
+            model = _build(cand, seed).fit_frame(frame, pd.Timestamp(EPOCH + p.cutoff))
+            pred = model.predict_frame(pd.Timestamp(EPOCH + p.start), pd.Timestamp(EPOCH + p.end))
             pred = pred[pred["series_id"].isin(shard_ids)]
             for series_id, part in pred.groupby("series_id", sort=True):
                 outputs[series_id][(cand.key, p.number)] = {"mean": part["mean"].to_numpy()}
         seconds[cand.key] = time.perf_counter() - started
     return outputs, seconds
-
-
-def _evaluate(series_id, y, X, outputs, config, periods, final_no, combos):
-    """Evidence rows, combination outputs and conformal intervals for one series."""
-    t0 = int(X[0, 0])
-    rows: list[tuple] = []
-    residuals: dict[str, list[np.ndarray]] = defaultdict(list)
-    losses: dict[str, list[float]] = defaultdict(list)  # primary loss per earlier fold
-    base = [c for c in config.candidates if c not in combos]
-    for p in periods:
-        a, b = p.start - t0, p.end - t0 + 1
-        y_test, is_open = y[a:b], X[a:b, OPEN]
-        closed = is_open <= 0
-        lo = 0 if p.train_start is None else max(0, p.train_start - t0)
-        y_train = y[lo : p.cutoff - t0 + 1]
-        for combo in combos:
-            model = combo.build()
-            pool = [next((c for c in base if name in (c.experiment, c.label)), None)
-                    for name in model.members] or base
-            ranked = [c for c in pool if c is not None and (c.key, p.number) in outputs]
-            if not ranked or (model.members and len(ranked) < len(model.members)):
-                continue  # a fixed member failed: no combination for this period
-            if not model.members and not losses:
-                continue  # first fold: nothing earlier to rank on
-            means = np.array([outputs[(c.key, p.number)]["mean"] for c in ranked])
-            finite = [[v for v in losses[c.key] if np.isfinite(v)] for c in ranked]
-            score = np.array([np.mean(v) if v else np.nan for v in finite])
-            mean, members = model.mix(means, score)
-            out: Output = {"mean": mean}
-            for lv in config.levels:  # members' intervals until the combo has residuals
-                for side in ("lo", "hi"):
-                    parts = [outputs[(ranked[i].key, p.number)].get(f"{side}-{lv}") for i in members]
-                    if all(v is not None for v in parts):
-                        out[f"{side}-{lv}"] = np.mean(parts, axis=0)
-            outputs[(combo.key, p.number)] = out
-        for cand in config.candidates:
-            if (cand.key, p.number) not in outputs:
-                continue
-            out = outputs[(cand.key, p.number)]
-            if not MODELS[cand.model].native_intervals:
-                out = with_conformal_intervals(out, residuals[cand.key], closed, config.levels)
-                outputs[(cand.key, p.number)] = out
-            if p.number == final_no:
-                continue
-            mask = ~closed
-            intervals = {k: v[mask] for k, v in out.items() if k != "mean"}
-            for name, spec in config.metrics.items():
-                value = spec(y_test[mask], out["mean"][mask], intervals=intervals,
-                             y_train=y_train)
-                rows.append((series_id, cand.key, p.number, name, value))
-                if name == config.selection.primary:
-                    # Combination members are ranked on the primary metric of earlier folds.
-                    losses[cand.key].append(spec.loss(value))
-            residuals[cand.key].append(residuals_on_open_days(y_test, out["mean"], is_open))
-    return rows
-
-
-def _frames(per_series, final_no, t_of, levels, keep):
-    """Long frames of candidate final forecasts and fold forecasts (only when ``keep``)."""
-    if not keep:
-        return None, None
-    cols: dict[bool, dict[str, list]] = {True: defaultdict(list), False: defaultdict(list)}
-    for series_id, y, X, outputs in per_series:
-        t0 = int(X[0, 0])
-        for (key, number), out in outputs.items():
-            p, is_final = t_of[number], number == final_no
-            h = p.end - p.start + 1
-            c = cols[is_final]
-            c["series_id"].append(np.full(h, series_id))
-            c["ds"].append(np.arange(p.start, p.end + 1))
-            c["model_key"].append(np.full(h, key, dtype=object))
-            c["fold"].append(np.full(h, number))
-            c["y"].append(y[p.start - t0 : p.end - t0 + 1])
-            for name in ("mean", *(f"{s}-{lv}" for s in ("lo", "hi") for lv in levels)):
-                c[name.replace("-", "_")].append(out.get(name, np.full(h, np.nan)))
-    frames: list[pd.DataFrame | None] = []
-    for is_final in (True, False):
-        c = cols[is_final]
-        if not c:
-            frames.append(None)
-            continue
-        df = pd.DataFrame({k: np.concatenate(v) for k, v in c.items()})
-        df["ds"] = (_EPOCH + df["ds"].to_numpy()).astype("datetime64[ns]")
-        frames.append(df.drop(columns=["fold", "y"]) if is_final else df)
-    return frames[0], frames[1]
 
 
 def run_engine(
@@ -344,7 +256,7 @@ def run_engine(
             seconds[key] += value
         for key, value in fails.items():
             failures[key] += value
-        rows += _evaluate(series_id, y, X, outputs, config, periods, final_no, combos)
+        rows += evaluate_series(series_id, y, X, outputs, config, periods, final_no, combos)
         per_series.append((series_id, y, X, outputs))
     backtest = pd.DataFrame(rows, columns=["series_id", "model_key", "fold", "metric", "value"])
     backtest = backtest.astype({"series_id": "int64", "fold": "int64", "value": "float64"})
@@ -363,7 +275,7 @@ def run_engine(
     mark = time.perf_counter()
     t_of = {p.number: p for p in periods}
     final = t_of[final_no]
-    days = (_EPOCH + np.arange(final.start, final.end + 1)).astype("datetime64[ns]")
+    days = (EPOCH + np.arange(final.start, final.end + 1)).astype("datetime64[ns]")
     parts = []
     for series_id, _y, _X, outputs in per_series:
         key = selection.at[series_id, "model_key"]
@@ -384,7 +296,7 @@ def run_engine(
                                    **columns}))
     forecasts = (pd.concat(parts, ignore_index=True) if parts else
                  pd.DataFrame(columns=["series_id", "ds", "model_key", "mean"]))
-    candidate_forecasts, fold_forecasts = _frames(per_series, final_no, t_of, config.levels,
+    candidate_forecasts, fold_forecasts = candidate_frames(per_series, final_no, t_of, config.levels,
                                                   keep_candidates)
     timings["phase:forecast"] = time.perf_counter() - mark
 

@@ -45,12 +45,22 @@ class Settings(BaseSettings):
     log_format: str = Field(default="text", description="text or json")
     variance_tolerance: float = Field(default=0.02, ge=0, lt=1)
     webhook_url: str | None = None
+    # Liveness of runs (planfact.runs.lease): how often a working process shows it is alive,
+    # and how long a sharded run may wait with no process on it (between its Airflow tasks,
+    # retries included) before it counts as abandoned. Longer than Airflow's longest retry delay.
+    heartbeat_seconds: float = Field(default=30.0, gt=0, description="Seconds between heartbeats.")
+    run_lease_minutes: float = Field(default=180.0, gt=0,
+                                     description="Idle minutes after which a sharded run is abandoned.")
     # The monthly DAG's shape, read by the dag-processor when it parses the DAG file.
     shards: int = Field(default=2, ge=1, le=64, description="Forecast shards per monthly DAG run.")
     dag_start_date: dt.date = Field(default=dt.date(2013, 1, 1),
                                     description="First month the DAG runs (catch-up from there).")
+    dag_end_date: dt.date | None = Field(default=None,
+                                         description="Last month the DAG runs (unset: no end).")
     sensor_timeout_hours: float = Field(default=168.0, gt=0)
     sensor_poke_minutes: float = Field(default=30.0, gt=0)
+    retry_delay_minutes: float = Field(default=5.0, gt=0,
+                                       description="First retry delay of a DAG task (doubling, with jitter).")
 
     @field_validator("database_url")
     @classmethod

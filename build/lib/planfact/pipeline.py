@@ -7,6 +7,13 @@ record, and send a one-line summary. Every step takes ids and periods (a month i
 DataFrames, and every step is safe to run again: a second run of the same month loads
 nothing, reuses the succeeded forecast and keeps the report it already rendered.
 
+Running a month again is a function of that month alone, whatever landed since: the data
+version it passes on is the one as of the month's close (``versions.version_as_of_month``),
+so the forecast of M+1 is the one that could have been made then (the same inputs: the
+succeeded run is reused); a month whose plan is frozen (its actuals are loaded) gets no new
+production run; the report is kept while the month's own actuals are unchanged, and a new
+one is a new file (registered files never change).
+
 Landing folder (``PLANFACT_LANDING_DIR``), file names (``.csv`` or ``.csv.gz``; the
 layout of the contents is detected by the loader):
 
@@ -29,6 +36,7 @@ import datetime as dt
 import json
 import logging
 import re
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -40,15 +48,16 @@ from typing import Any
 from forecasting.calendar import next_month
 from planfact.config import Settings, load_settings
 from planfact.db.connect import connect
-from planfact.db.queries import fetch_all, fetch_one
+from planfact.db.queries import execute, fetch_all, fetch_one
 from planfact.db.server import resolve_url
 from planfact.errors import PlanfactError
 from planfact.periods import parse_month
-from planfact.versions import latest_version
+from planfact.versions import latest_version, version_as_of_month
 
 __all__ = [
     "LandingFile",
     "task_settings",
+    "interval_month",
     "landing_files",
     "actuals_available",
     "land_actuals",
@@ -83,13 +92,36 @@ def task_settings(database_url: str | None = None) -> Settings:
     """Settings from the environment; ``database_url`` (an Airflow connection's URI) wins.
 
     ``postgres://`` (Airflow's spelling) becomes ``postgresql://``; Airflow's
-    ``__extra__`` query parameter is dropped since libpq does not know it.
+    ``__extra__`` query parameter is dropped since libpq does not know it. Also configures
+    planfact's logging for the task (``PLANFACT_LOG_LEVEL``/``PLANFACT_LOG_FORMAT``, the
+    structured fields kept in Airflow's task log; see ``planfact.logs``).
     """
+    from planfact.logs import configure_task_logging
+
     overrides: dict[str, Any] = {}
     if database_url:
         url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql://", database_url)
         overrides["database_url"] = re.sub(r"([?&])__extra__=[^&]*&?", r"\1", url).rstrip("?&")
-    return load_settings(**overrides)
+    settings = load_settings(**overrides)
+    configure_task_logging(settings.log_level, settings.log_format)
+    return settings
+
+
+def interval_month(moment: dt.datetime | dt.date | None) -> str:
+    """``'YYYY-MM'`` of an edge of a DAG run's data interval (start: the closed month; end: the next).
+
+    A manual trigger without a logical date has no data interval, hence no month: that is
+    refused at once with PlanfactError (which the DAG's retry policy never retries) saying
+    how to trigger a month, instead of guessing one from the clock.
+    """
+    if moment is None:
+        raise PlanfactError(
+            "this DAG run has no data interval (a manual trigger without a logical date), so it has no "
+            "month to run; trigger a month with its logical date, the first day of the month after it: "
+            "`airflow dags trigger planfact_monthly --logical-date 2015-08-01T00:00:00+00:00` runs "
+            "July 2015"
+        )
+    return f"{moment:%Y-%m}"
 
 
 def landing_files(landing_dir: Path) -> list[LandingFile]:
@@ -157,10 +189,13 @@ def _load_file(conn: Any, item: LandingFile, loaded_by: str) -> None:
 
 
 def land_actuals(settings: Settings, month: str | dt.date, *, loaded_by: str = "pipeline") -> int | None:
-    """Load every new landing file due for closed ``month``; return the newest data version id.
+    """Load every new landing file due for closed ``month``; return the data version as of its close.
 
-    A file whose content was loaded before creates no version. Raises PlanfactError
-    when, afterwards, no data version holds actuals of ``month``.
+    That is the newest version while no later month is loaded, and the same version
+    whenever the month runs again (``versions.version_as_of_month``): files of later months
+    are never loaded here, and their versions never passed on. A file whose content was
+    loaded before creates no version. Raises PlanfactError when, afterwards, no data
+    version holds actuals of ``month``.
     """
     from planfact.db.locks import advisory_lock
 
@@ -176,8 +211,11 @@ def land_actuals(settings: Settings, month: str | dt.date, *, loaded_by: str = "
         advisory_lock(lock_conn, "pipeline", "land"),
         connect(url, autocommit=True) as conn,
     ):
+        before = latest_version(conn)
         for item in files:
             _load_file(conn, item, loaded_by)
+        if latest_version(conn) != before:
+            execute(conn, "pipeline/analyze_landed")  # the mart and the forecast read it next
         if not _month_loaded(conn, target):
             named = [f.path.name for f in files if f.kind == "actuals" and f.month == target]
             where = (
@@ -186,8 +224,9 @@ def land_actuals(settings: Settings, month: str | dt.date, *, loaded_by: str = "
                 else f"{settings.landing_dir} has no file actuals_{target:%Y-%m}*.csv[.gz]"
             )
             raise PlanfactError(f"no actuals of {target:%Y-%m}: no data version holds them and {where}")
-        version = latest_version(conn)
-    log.info("actuals landed", extra={"month": f"{target:%Y-%m}", "version": version})
+        version = version_as_of_month(conn, target) or latest_version(conn)
+        newest = latest_version(conn)
+    log.info("actuals landed", extra={"month": f"{target:%Y-%m}", "version": version, "newest": newest})
     return version
 
 
@@ -205,9 +244,12 @@ def report_month(settings: Settings, month: str | dt.date) -> list[str]:
     """Render the plan-vs-actual report of closed ``month``; return the file paths.
 
     Skips cleanly (returns ``[]`` and logs why) when the month has no plan of record,
-    as the first month of a deployment never has one. Keeps the reports already
-    rendered from the same plan and data version instead of rendering them again.
+    as the first month of a deployment never has one. Keeps the reports already rendered
+    from the same plan while the month's own actuals are unchanged (later months landing do
+    not count) and their files still match their sha256; else renders new files.
     """
+    from planfact.hashes import file_sha256
+
     target = parse_month(month)
     with connect(resolve_url(settings), autocommit=True) as conn:
         plan = fetch_one(conn, "pipeline/plan_of_record", {"month": target})
@@ -218,22 +260,17 @@ def report_month(settings: Settings, month: str | dt.date) -> list[str]:
                 extra={"month": f"{target:%Y-%m}"},
             )
             return []
-        version = latest_version(conn)
-        rows = fetch_all(
-            conn,
-            "pipeline/reports_of_month",
-            {"month": target, "plan_run_id": plan[0], "data_version": version},
-        )
-    kept: dict[str, str] = {}
-    for fmt, path, _sha in rows:
-        kept.setdefault(fmt, path)
-    if kept and all(Path(p).is_file() for p in kept.values()):
-        log.info("report kept: same plan and data version", extra={"month": f"{target:%Y-%m}"})
-        return sorted(kept.values())
+        rows = fetch_all(conn, "pipeline/reports_of_month", {"month": target, "plan_run_id": plan[0]})
+    kept: dict[str, tuple[str, str]] = {}
+    for fmt, path, sha in rows:
+        kept.setdefault(fmt, (path, sha.strip()))
+    if kept and all(Path(p).is_file() and file_sha256(Path(p)) == sha for p, sha in kept.values()):
+        log.info("report kept: same plan, the month's actuals unchanged", extra={"month": f"{target:%Y-%m}"})
+        return sorted(p for p, _sha in kept.values())
     from planfact.reporting.month import render_month_report
 
     paths = render_month_report(settings, target)
-    return [str(p) for p in paths]
+    return sorted(str(p) for p in paths)
 
 
 def start_forecast(
@@ -243,41 +280,53 @@ def start_forecast(
     data_version: int | None = None,
     shard_count: int = 1,
     kind: str = "production",
-) -> int:
+) -> int | None:
     """Open the forecasting run of target ``month`` (the month to forecast); return its run id.
 
     The DAG passes the month after the closed one (its data interval's end) and the
-    data version it just landed. A succeeded run of the same month, data version and
-    experiments is reused: its id comes back and the shard steps do nothing.
+    data version as of the closed month. A succeeded run of the same month, data version
+    and experiments is reused: its id comes back and the shard steps do nothing. When the
+    plan of ``month`` is frozen (its actuals are loaded: the closed month is run again
+    after later months landed) no production run is started: the id of its plan of record
+    comes back (shards and finalize then do nothing), or None when it has none.
     """
     from planfact.runs import start_run
+    from planfact.runs.plan import FrozenPlan
 
-    run_id = start_run(
-        settings,
-        parse_month(month),
-        kind=kind,
-        experiments=settings.experiments_file,
-        data_version=data_version,
-        shard_count=shard_count,
-    )
-    log.info("forecast run started", extra={"month": f"{parse_month(month):%Y-%m}", "run_id": run_id})
+    target = parse_month(month)
+    try:
+        run_id = start_run(settings, target, kind=kind, experiments=settings.experiments_file,
+                           data_version=data_version, shard_count=shard_count)
+    except FrozenPlan as frozen:
+        log.warning("no new forecast: the plan is frozen", extra={
+            "month": f"{target:%Y-%m}", "frozen_by_version": frozen.version, "plan_run_id": frozen.plan})
+        return frozen.plan
+    log.info("forecast run started", extra={"month": f"{target:%Y-%m}", "run_id": run_id})
     return int(run_id)
 
 
-def forecast_shard(settings: Settings, run_id: int, shard: int) -> None:
-    """Forecast shard ``shard`` (1-based) of run ``run_id``; a no-op for a reused, succeeded run."""
+def forecast_shard(settings: Settings, run_id: int | None, shard: int) -> None:
+    """Forecast shard ``shard`` (1-based) of run ``run_id``; a no-op for a reused, succeeded run
+    (or no run: a frozen month without a plan). Tasks never draw progress bars."""
     from planfact.runs import run_shard
 
-    run_shard(settings, run_id, shard)
+    if run_id is None:
+        log.info("no forecast run: nothing to compute", extra={"shard": shard})
+        return
+    run_shard(settings, run_id, shard, progress=sys.stderr.isatty())
 
 
-def finalize_forecast(settings: Settings, run_id: int) -> str:
+def finalize_forecast(settings: Settings, run_id: int | None, month: str | dt.date | None = None) -> str:
     """Finalize run ``run_id`` (metrics, status, plan of record); return its one-line headline.
 
-    Finalizing a succeeded run again changes nothing and returns the same headline.
+    Finalizing a succeeded run again changes nothing and returns the same headline; no
+    run (a frozen month without a plan) says so.
     """
     from planfact.runs import finalize_run
 
+    if run_id is None:
+        shown = f" of {parse_month(month):%Y-%m}" if month is not None else ""
+        return f"no forecast: the plan{shown} is frozen (its actuals are loaded) and has no plan of record"
     return finalize_run(settings, run_id).headline()
 
 

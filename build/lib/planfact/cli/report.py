@@ -1,4 +1,5 @@
-"""``planfact report month YYYY-MM``: render the plan-vs-actual report of a closed month."""
+"""``planfact report month YYYY-MM`` renders the plan-vs-actual report of a closed month;
+``planfact report verify`` checks every registered file against its sha256."""
 
 from __future__ import annotations
 
@@ -59,6 +60,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--refresh-mart", action="store_true", help="refresh the materialized mart views first"
     )
     month.set_defaults(handler=_month)
+    verify = actions.add_parser(
+        "verify",
+        help="recompute the sha256 of every registered report file; exit 1 if one changed or is missing",
+        description="Check every file of forecast.report against its recorded sha256 (registered files "
+        "never change: a re-render writes a new file).",
+    )
+    verify.add_argument("--month", default=None, help="only the reports of this month, YYYY-MM")
+    verify.set_defaults(handler=_verify)
 
 
 def _month(args: argparse.Namespace, settings: Settings) -> int:
@@ -77,3 +86,21 @@ def _month(args: argparse.Namespace, settings: Settings) -> int:
     for path in paths:
         print(path)
     return 0
+
+
+def _verify(args: argparse.Namespace, settings: Settings) -> int:
+    from planfact.db.connect import connect
+    from planfact.db.server import resolve_url
+    from planfact.periods import parse_month
+    from planfact.reporting.registry import verify_reports
+
+    month = parse_month(args.month) if args.month else None
+    with connect(resolve_url(settings)) as conn:
+        checks = verify_reports(conn, month)
+    for check in checks:
+        print(f"{check.state:8} report {check.report_id}  {check.month:%Y-%m} {check.fmt:4}  {check.path}")
+    bad = [c for c in checks if c.state != "ok"]
+    changed, missing = (sum(c.state == state for c in bad) for state in ("changed", "missing"))
+    ok = len(checks) - len(bad)
+    print(f"{len(checks)} registered file(s): {ok} ok, {changed} changed, {missing} missing")
+    return 1 if bad else 0

@@ -63,7 +63,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="experiments TOML (default: PLANFACT_EXPERIMENTS_FILE or the packaged one)")
     month.add_argument("--kind", choices=("production", "experiment"), default="production",
                        help="experiment runs never become the plan of record (default: production)")
-    month.add_argument("--data-version", type=int, metavar="N", help="data version (default: the latest)")
+    month.add_argument("--data-version", type=int, metavar="N",
+                       help="data version (default: the one as of the previous month's close)")
     month.add_argument("--force", action="store_true",
                        help="make a new run even if an identical one succeeded")
     month.add_argument("--shard", metavar="i/n", help="compute shard i of n of a shared run, then finalize")
@@ -154,9 +155,12 @@ def _num(value: Any, fmt: str) -> str:
 def _list(args: argparse.Namespace, settings: Settings) -> int:
     from planfact.db.connect import connect
     from planfact.db.server import resolve_url
+    from planfact.runs.lease import sweep
     from planfact.runs.registry import list_runs
 
-    with connect(resolve_url(settings)) as conn:
+    url = resolve_url(settings)
+    with connect(url) as conn:
+        sweep(conn, settings, url)  # a run whose process is gone is never listed as running
         runs = list_runs(conn, month=args.month, kind=args.kind, status=args.status, limit=args.limit)
     if not runs:
         print("no runs in the registry" + (" for these filters" if args.month or args.kind or args.status
@@ -174,9 +178,12 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
 def _show(args: argparse.Namespace, settings: Settings) -> int:
     from planfact.db.connect import connect
     from planfact.db.server import resolve_url
+    from planfact.runs.lease import sweep
     from planfact.runs.registry import show_run
 
-    with connect(resolve_url(settings)) as conn:
+    url = resolve_url(settings)
+    with connect(url) as conn:
+        sweep(conn, settings, url, run_id=args.run_id)
         detail = show_run(conn, args.run_id)
     r = detail.run
     if args.json:
@@ -214,8 +221,11 @@ def _promote(args: argparse.Namespace, settings: Settings) -> int:
     from planfact.db.connect import connect
     from planfact.db.server import resolve_url
     from planfact.runs import promote_plan
+    from planfact.runs.lease import sweep
 
-    with connect(resolve_url(settings)) as conn:
+    url = resolve_url(settings)
+    with connect(url) as conn:
+        sweep(conn, settings, url, run_id=args.run_id)
         print(promote_plan(conn, args.run_id, reason=args.reason))
     return 0
 
@@ -224,9 +234,12 @@ def _plan_show(args: argparse.Namespace, settings: Settings) -> int:
     from planfact.db.connect import connect
     from planfact.db.queries import fetch_all
     from planfact.db.server import resolve_url
+    from planfact.runs.lease import sweep
     from planfact.runs.plan import current_plan, frozen_by
 
-    with connect(resolve_url(settings)) as conn:
+    url = resolve_url(settings)
+    with connect(url) as conn:
+        sweep(conn, settings, url, month=args.month)
         plan = current_plan(conn, args.month)
         frozen = frozen_by(conn, args.month)
         history = fetch_all(conn, "plan/history", {"month": args.month})

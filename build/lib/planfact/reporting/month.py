@@ -5,15 +5,26 @@ records every file in ``forecast.report``. Files are written under temporary nam
 the registry rows are inserted and the files renamed into place in one transaction, so a
 failure leaves neither a half-written file under the final name nor a registry row
 without its file.
+
+Registered files are immutable: each rendering gets a name of its own,
+``plan_fact_YYYY-MM_v<actuals data version>.<fmt>`` (``…_v<N>_2``, ``_3`` … when that
+name is taken, e.g. a re-render with another tolerance), so a registered path never
+changes content under its sha256. The stable name ``plan_fact_YYYY-MM.<fmt>`` (what finance
+bookmarks) is then pointed at the newest file: a hard link swapped in atomically (a copy
+where the file system has no links). It is not registered itself, unless an older release
+registered it: then it is left alone.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+
+import psycopg
 
 from planfact.config import Settings
 from planfact.db.connect import connect
@@ -22,10 +33,10 @@ from planfact.db.server import resolve_url
 from planfact.errors import UsageError
 from planfact.hashes import file_sha256
 from planfact.periods import parse_month
-from planfact.reporting.registry import record_report
+from planfact.reporting.registry import is_registered, record_report
 from reports.renderer import FORMATS, check_formats, render_files, report_path
 
-__all__ = ["render_month_report"]
+__all__ = ["render_month_report", "versioned_path", "point_latest"]
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +61,11 @@ def render_month_report(
     if not 0 <= tol < 1:
         raise UsageError(f"bad tolerance {tol}: expected a fraction in [0, 1), e.g. 0.02 for ±2%")
     out = Path(out_dir or settings.report_dir)
-    with connect(resolve_url(settings)) as conn:
+    url = resolve_url(settings)
+    with connect(url) as conn:
+        from planfact.runs.lease import sweep
+
+        sweep(conn, settings, url, month=target)
         if refresh_mart:
             from planfact.mart import refresh_mart as refresh
 
@@ -73,7 +88,7 @@ def render_month_report(
         try:
             with conn.transaction(), advisory_lock(conn, "report", f"{target:%Y-%m}"):
                 for fmt, temp in zip(chosen, temporary, strict=True):
-                    path = report_path(out, target, fmt).resolve()
+                    path = versioned_path(conn, out, target, fmt, data.lineage.actuals_data_version)
                     record_report(
                         conn,
                         month=target,
@@ -86,11 +101,13 @@ def render_month_report(
                     )
                     os.replace(temp, path)
                     final.append(path)
+                for path in final:
+                    point_latest(conn, path, report_path(out, target, path.suffix[1:]).resolve())
         finally:
             for temp in temporary:
                 temp.unlink(missing_ok=True)
     log.info(
-        "report rendered",
+        "report rendered",  # the registered (immutable) files; the stable names point at them
         extra={
             "month": f"{target:%Y-%m}",
             "files": [str(p) for p in final],
@@ -99,3 +116,32 @@ def render_month_report(
         },
     )
     return final
+
+
+def versioned_path(conn: psycopg.Connection, out: Path, month: date, fmt: str, data_version: int) -> Path:
+    """A file name no registered report and no file has: ``plan_fact_YYYY-MM_v<N>[_<k>].<fmt>``.
+
+    Call holding the month's report lock (the registry is the arbiter of taken names).
+    """
+    stem = f"plan_fact_{month:%Y-%m}_v{data_version}"
+    for k in range(1, 10_000):
+        path = (out / (f"{stem}.{fmt}" if k == 1 else f"{stem}_{k}.{fmt}")).resolve()
+        if not path.exists() and not is_registered(conn, path):
+            return path
+    raise UsageError(f"{out}: no free report name for {stem}")  # pragma: no cover (10,000 renders)
+
+
+def point_latest(conn: psycopg.Connection, target: Path, latest: Path) -> None:
+    """Make ``latest`` (the stable name) show ``target``: a hard link swapped in atomically,
+    else a copy; never when ``latest`` is itself a registered file (an older release's name)."""
+    if is_registered(conn, latest):
+        log.warning("stable report name left alone: it is a registered file",
+                    extra={"path": str(latest), "newest": str(target)})
+        return
+    swap = latest.with_name(f".{latest.name}.tmp{os.getpid()}")
+    swap.unlink(missing_ok=True)
+    try:
+        os.link(target, swap)
+    except OSError:  # no hard links here (some network file systems): a copy
+        shutil.copyfile(target, swap)
+    os.replace(swap, latest)

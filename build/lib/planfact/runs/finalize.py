@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -24,9 +25,10 @@ from planfact.db.locks import lock_key
 from planfact.db.queries import execute, fetch_all, fetch_one
 from planfact.db.server import resolve_url
 from planfact.errors import PlanfactError
+from planfact.runs.lease import run_lease, sweep
 from planfact.runs.locks import registry_lock, shard_key
 from planfact.runs.plan import assign_if_eligible, current_plan
-from planfact.runs.record import RunRecord, get_run, record_run_failure
+from planfact.runs.record import RunRecord, get_run, record_run_failure, spool_dir
 
 __all__ = ["RunSummary", "finalize_run", "finalize_locked", "summarize"]
 
@@ -147,11 +149,13 @@ def _shard_problems(conn: psycopg.Connection, run: RunRecord, shards: list[tuple
 
 
 def finalize_locked(
-    conn: psycopg.Connection, url: str, run_id: int, *, mark_failed: bool = False
+    conn: psycopg.Connection, url: str, run_id: int, *, mark_failed: bool = False, spool: Path | None = None
 ) -> RunSummary:
     """Finalize on an open connection (the caller may hold the month lock)."""
     give_up: str | None = None
     plan = ""
+    with conn.transaction():
+        execute(conn, "runs/analyze_results")  # the metrics below read what the shards wrote
     with conn.transaction():
         run = get_run(conn, run_id)
         with registry_lock(conn, run.target_month):
@@ -177,7 +181,7 @@ def finalize_locked(
                 execute(conn, "runs/finish_run", {"run_id": run_id, "metrics": Jsonb(metrics)})
                 plan = assign_if_eligible(conn, run_id, run.kind, run.target_month)
     if give_up is not None:
-        record_run_failure(url, run_id, f"finalize: {give_up}")
+        record_run_failure(url, run_id, f"finalize: {give_up}", spool=spool)
         raise PlanfactError(f"run {run_id} marked failed: {give_up}")
     with conn.transaction():
         return summarize(get_run(conn, run_id), plan)
@@ -191,4 +195,6 @@ def finalize_run(settings: Settings, run_id: int, *, mark_failed: bool = False) 
     """
     url = resolve_url(settings)
     with connect(url) as conn:
-        return finalize_locked(conn, url, run_id, mark_failed=mark_failed)
+        sweep(conn, settings, url, run_id=run_id)
+        with run_lease(conn, run_id):
+            return finalize_locked(conn, url, run_id, mark_failed=mark_failed, spool=spool_dir(settings))

@@ -19,7 +19,20 @@ from planfact.db.queries import fetch_one
 from planfact.errors import PlanfactError, UsageError
 from planfact.runs.locks import registry_lock
 
-__all__ = ["frozen_by", "current_plan", "assign_if_eligible", "promote_plan"]
+__all__ = ["FrozenPlan", "frozen_by", "current_plan", "assign_if_eligible", "promote_plan"]
+
+
+class FrozenPlan(PlanfactError):
+    """A new production run of a month whose plan is frozen: it could never become the plan."""
+
+    def __init__(self, month: dt.date, version: int, plan: int | None) -> None:
+        self.month, self.version, self.plan = month, version, plan
+        keeps = f"its plan of record stays run {plan}" if plan is not None else "it has no plan of record"
+        super().__init__(
+            f"the plan of {month:%Y-%m} is frozen: its actuals were loaded in data version {version}, so a "
+            f"new production run could never become its plan ({keeps}); `--kind experiment` makes a "
+            "comparison run"
+        )
 
 
 def _user() -> str | None:
@@ -51,9 +64,12 @@ def assign_if_eligible(conn: psycopg.Connection, run_id: int, kind: str, month: 
     if kind != "production":
         return f"not a plan: experiment runs never become plans (plan of {label} unchanged)"
     existing = current_plan(conn, month)
-    if existing is not None:
-        return f"plan of record for {label} stays run {existing} (use `planfact plan promote {run_id}`)"
     version = frozen_by(conn, month)
+    if existing is not None:
+        # Suggest promote only where it would be accepted: never once the month is frozen.
+        hint = (f" (use `planfact plan promote {run_id}` to replace it)" if version is None
+                else f" (frozen: actuals loaded in data version {version})")
+        return f"plan of record for {label} stays run {existing}{hint}"
     if version is not None:
         return f"not a plan: actuals of {label} were loaded (data version {version}) before this run"
     fetch_one(conn, "plan/assign", {"month": month, "run_id": run_id, "assigned_by": _user(),

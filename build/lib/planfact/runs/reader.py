@@ -17,7 +17,7 @@ import psycopg
 
 from planfact.db.queries import fetch_one, statement
 from planfact.errors import PlanfactError, UsageError
-from planfact.versions import latest_version
+from planfact.versions import latest_version, version_as_of_month
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,13 +32,17 @@ _FLAGS = ("is_open", "is_holiday", "school_holiday")
 
 
 def resolve_data_version(conn: psycopg.Connection, data_version: int | None, cutoff: dt.date) -> int:
-    """The given data version, or the newest; refused when its actuals end before ``cutoff``.
+    """The given data version, or the one as of the close of ``cutoff``'s month; refused when
+    its actuals end before ``cutoff``.
 
-    A forecast of a month needs history up to the day before it: forecasting
-    2015-09 from data that ends in June would silently skip two months.
+    The default makes a run a function of its month: the forecast of 2015-08 reads the data
+    as of July's close (its load, its restatements, August's planned flags) whatever landed
+    since; before any later month is loaded that is the newest version. A forecast of a
+    month needs history up to the day before it: forecasting 2015-09 from data that ends in
+    June would silently skip two months.
     """
     if data_version is None:
-        data_version = latest_version(conn)
+        data_version = version_as_of_month(conn, cutoff.replace(day=1)) or latest_version(conn)
         if data_version is None:
             raise UsageError("no data version loaded yet: run `planfact load actuals FILE` first")
     row = fetch_one(conn, "runs/data_version_end", {"data_version": data_version})

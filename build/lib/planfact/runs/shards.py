@@ -23,9 +23,10 @@ from planfact.db.queries import execute, fetch_one
 from planfact.db.server import resolve_url
 from planfact.errors import PlanfactError, UsageError
 from planfact.runs.configs import config_from_record
+from planfact.runs.lease import Heartbeat, run_lease, sweep
 from planfact.runs.locks import DEFAULT_LOCK_WAIT, held_lock
 from planfact.runs.reader import read_training
-from planfact.runs.record import RunRecord, error_text, get_run, record_shard_failure
+from planfact.runs.record import RunRecord, error_text, get_run, record_shard_failure, spool_dir
 from planfact.runs.writer import check_result, write_results
 
 __all__ = ["run_shard", "compute_shard"]
@@ -56,7 +57,7 @@ def compute_shard(
     try:
         return _compute(conn, settings, run, shard_index, config, progress)
     except BaseException as exc:
-        record_shard_failure(url, run.run_id, shard_index, error_text(exc))
+        record_shard_failure(url, run.run_id, shard_index, error_text(exc), spool=spool_dir(settings))
         raise
 
 
@@ -112,7 +113,9 @@ def run_shard(
     """
     url = resolve_url(settings)
     with connect(url) as conn:
-        run = get_run(conn, run_id)
+        sweep(conn, settings, url, run_id=run_id)
+        with conn.transaction():
+            run = get_run(conn, run_id)
         if not 1 <= shard_index <= run.shard_count:
             raise UsageError(f"--shard: run {run_id} has {run.shard_count} shard(s), got {shard_index}")
         if run.status == "succeeded":
@@ -122,5 +125,9 @@ def run_shard(
             raise PlanfactError(f"run {run_id} failed ({run.error}); start a new run instead")
         config = config_from_record(run.config)
         shard = (run_id, shard_index)
-        with held_lock(url, run.target_month, shared=True, shard=shard, wait_seconds=lock_wait):
+        with (
+            run_lease(conn, run_id),
+            held_lock(url, run.target_month, shared=True, shard=shard, wait_seconds=lock_wait),
+            Heartbeat(url, run_id, shard_index, every=settings.heartbeat_seconds),
+        ):
             return compute_shard(conn, url, settings, run, shard_index, config, progress=progress)

@@ -3,14 +3,18 @@
 Life of an unsharded run (``planfact run month 2015-07``):
 
 1. take the month lock exclusively (waits for another run of the month, bounded);
-2. look for a succeeded run with the same month, data version, config sha256 and kind:
-   reuse it and say so, unless ``force``; runs left ``running`` by a killed process are
-   marked failed;
-3. insert the run row as ``running`` and commit;
+2. sweep the month: runs and shards whose process is gone are marked failed
+   (``runs.lease``); look for a succeeded run with the same month, data version (by
+   default the one as of the previous month's close), config sha256 and kind: reuse it
+   and say so, unless ``force``. A production run of a month whose plan is frozen (its
+   actuals are loaded) is refused: it could never become the plan (``--kind experiment``);
+3. insert the run row as ``running`` and take its lease (a session advisory lock) in the
+   same transaction; a heartbeat thread refreshes ``heartbeat_at`` until the end;
 4. compute shard 1/1 (read, engine, COPY in one transaction);
 5. finalize: metrics, ``succeeded``, plan of record when eligible, in one transaction.
 
-Any failure marks the run ``failed`` with the error in its own transaction and raises.
+Any failure marks the run ``failed`` with the error in its own transaction and raises
+(spooled until the next command when the server itself is gone).
 A sharded run (``--shard i/n``) creates or joins the run with the same inputs and
 shard count (or ``run_id``), computes its shard and leaves finalizing to
 ``planfact run finalize RUN_ID`` once every shard is written.
@@ -31,7 +35,7 @@ from psycopg.types.json import Jsonb
 from forecasting.calendar import month_cutoff
 from planfact.config import Settings
 from planfact.db.connect import connect
-from planfact.db.queries import fetch_all, fetch_one
+from planfact.db.queries import execute, fetch_one
 from planfact.db.server import resolve_url
 from planfact.errors import PlanfactError, UsageError
 from planfact.periods import parse_month, parse_shard
@@ -43,10 +47,11 @@ from planfact.runs.configs import (
     runtime_versions,
 )
 from planfact.runs.finalize import finalize_locked, summarize
+from planfact.runs.lease import Heartbeat, run_lease, sweep, take_lease
 from planfact.runs.locks import DEFAULT_LOCK_WAIT, held_lock, registry_lock
-from planfact.runs.plan import current_plan
+from planfact.runs.plan import FrozenPlan, current_plan, frozen_by
 from planfact.runs.reader import resolve_data_version
-from planfact.runs.record import error_text, get_run, record_run_failure
+from planfact.runs.record import error_text, get_run, record_run_failure, spool_dir
 from planfact.runs.registry import code_version
 from planfact.runs.shards import compute_shard, run_shard
 
@@ -90,10 +95,14 @@ def _start(
     shard_count: int,
     force: bool,
     join: bool,
-    abandon_stale: bool,
     settings: Settings,
 ) -> _Started:
-    """Reuse, join or create the run of ``month`` (one transaction under the registry lock)."""
+    """Reuse, join or create the run of ``month`` (one transaction under the registry lock).
+
+    A new unsharded run (``join=False``) leaves with its lease held on ``conn``. A joined
+    run gets a heartbeat (its idle clock restarts). FrozenPlan for a new production run
+    of a frozen month.
+    """
     if kind not in KINDS:
         raise UsageError(f"--kind: expected one of {', '.join(KINDS)}, got {kind!r}")
     record = config_record(config)
@@ -109,12 +118,11 @@ def _start(
             if join:
                 found = fetch_one(conn, "runs/find_joinable", {**key, "shard_count": shard_count})
                 if found:
+                    execute(conn, "runs/heartbeat", {"run_id": int(found[0]), "shard_index": None})
                     return _Started(int(found[0]), "joined")
-            if abandon_stale:
-                stale = fetch_all(conn, "runs/abandon_stale", {
-                    "month": month, "error": "abandoned: the process ended without finishing the run"})
-                for (stale_id,) in stale:
-                    log.warning("marked an abandoned run failed", extra={"run_id": stale_id})
+            frozen = frozen_by(conn, month) if kind == "production" else None
+            if frozen is not None:
+                raise FrozenPlan(month, frozen, current_plan(conn, month))
             params = {
                 "cutoff": month_cutoff(month).isoformat(),
                 "experiments_file": record.get("source"),
@@ -135,7 +143,9 @@ def _start(
                 "host": socket.gethostname(),
                 "started_by": _user(),
             })
-    assert row is not None
+            assert row is not None
+            if not join:
+                take_lease(conn, int(row[0]))  # before the row is visible: never unleased
     return _Started(int(row[0]), "new")
 
 
@@ -157,18 +167,23 @@ def start_run(
     """
     month = parse_month(month)
     config = load_config(experiments, settings)
-    with connect(resolve_url(settings)) as conn:
+    url = resolve_url(settings)
+    with connect(url) as conn:
+        sweep(conn, settings, url, month=month)
         return _start(conn, month, kind=kind, config=config, data_version=data_version,
-                      shard_count=shard_count, force=force, join=True, abandon_stale=False,
-                      settings=settings).run_id
+                      shard_count=shard_count, force=force, join=True, settings=settings).run_id
 
 
 def _reused(conn: psycopg.Connection, run_id: int) -> RunOutcome:
     with conn.transaction():
         run = get_run(conn, run_id)
         plan = current_plan(conn, run.target_month)
+    frozen = frozen_by(conn, run.target_month) if run.kind == "production" else None
+    again = ("--force makes a new run" if frozen is None else
+             f"the plan of {run.target_month:%Y-%m} is frozen (actuals loaded in data version {frozen}): "
+             "--kind experiment makes a comparison run")
     note = (f"reusing run {run_id}: it already forecast {run.target_month:%Y-%m} from data version "
-            f"{run.data_version} with the same config (code {run.code_version}); --force makes a new run")
+            f"{run.data_version} with the same config (code {run.code_version}); {again}")
     text = str(summarize(run, f"plan of record for {run.target_month:%Y-%m} is run {plan}", note=note))
     return RunOutcome(run_id, True, run.status, text)
 
@@ -197,19 +212,22 @@ def run_month(
         raise UsageError("--run-id: only with --shard i/n (an unsharded run always starts its own run)")
     config = load_config(experiments, settings)
     with held_lock(url, month, wait_seconds=lock_wait), connect(url) as conn:
+        sweep(conn, settings, url, month=month)
         started = _start(conn, month, kind=kind, config=config, data_version=data_version,
-                         shard_count=1, force=force, join=False, abandon_stale=True, settings=settings)
+                         shard_count=1, force=force, join=False, settings=settings)
         if started.how == "reused":
             return _reused(conn, started.run_id)
         new_id = started.run_id
         log.info("run started", extra={"run_id": new_id, "month": f"{month:%Y-%m}", "kind": kind})
         try:
-            with conn.transaction():
-                run = get_run(conn, new_id)
-            compute_shard(conn, url, settings, run, 1, config, progress=progress)
-            summary = finalize_locked(conn, url, new_id)
+            with run_lease(conn, new_id, taken=True), \
+                    Heartbeat(url, new_id, 1, every=settings.heartbeat_seconds):
+                with conn.transaction():
+                    run = get_run(conn, new_id)
+                compute_shard(conn, url, settings, run, 1, config, progress=progress)
+                summary = finalize_locked(conn, url, new_id, spool=spool_dir(settings))
         except BaseException as exc:
-            record_run_failure(url, new_id, error_text(exc))
+            record_run_failure(url, new_id, error_text(exc), spool=spool_dir(settings))
             if not isinstance(exc, Exception):
                 raise  # KeyboardInterrupt, SystemExit: recorded, then let them through
             shown = str(exc) if isinstance(exc, PlanfactError) else f"{type(exc).__name__}: {exc}"
@@ -225,9 +243,9 @@ def _run_one_shard(
     if run_id is None:
         config = load_config(experiments, settings)
         with connect(url) as conn:
+            sweep(conn, settings, url, month=month)
             started = _start(conn, month, kind=kind, config=config, data_version=data_version,
-                             shard_count=count, force=force, join=True, abandon_stale=False,
-                             settings=settings)
+                             shard_count=count, force=force, join=True, settings=settings)
             if started.how == "reused":
                 return _reused(conn, started.run_id)
         run_id = started.run_id
