@@ -125,5 +125,7 @@ def _chart(ws: Worksheet, bridge: Bridge, start: int, end_row: int) -> None:
         series.graphicalProperties.line.solidFill = colour
     total.dLbls = DataLabelList()
     total.dLbls.showVal = True
+    total.dLbls.showCatName = total.dLbls.showSerName = total.dLbls.showLegendKey = False
+    total.dLbls.position = "inEnd"
     total.dLbls.numFmt = MONEY
     ws.add_chart(chart, f"A{end_row + 7}")

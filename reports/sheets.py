@@ -154,9 +154,13 @@ def scale_formats(ws: Worksheet, units: Units) -> None:
         if scaled:
             cell.number_format = scaled
     for chart in ws._charts:
-        scaled = _THOUSANDS.get(chart.y_axis.number_format or "")
+        current = chart.y_axis.numFmt.formatCode if chart.y_axis.numFmt else ""
+        scaled = _THOUSANDS.get(current)
         if scaled:
             chart.y_axis.number_format = scaled
+        for series in chart.series:  # value labels (the bridge's totals)
+            if series.dLbls is not None and series.dLbls.numFmt in _THOUSANDS:
+                series.dLbls.numFmt = _THOUSANDS[series.dLbls.numFmt]
 
 
 def write_header(ws: Worksheet, row: int, headers: Sequence[str], first: int = 1) -> None:

@@ -24,6 +24,7 @@ from psycopg.pq import TransactionStatus
 
 from forecasting.calendar import add_months
 from planfact import __version__
+from planfact.config import Settings
 from planfact.db.queries import execute
 from planfact.errors import PlanfactError, UsageError
 from reports.bridge import BRIDGE_LEVELS
@@ -42,7 +43,14 @@ from reports.model import (
     Units,
 )
 
-__all__ = ["load_report_data", "SOURCE_VIEWS", "TOP_MISSES", "TREND_MONTHS", "MAX_CHART_MEMBERS"]
+__all__ = [
+    "load_report_data",
+    "report_units",
+    "SOURCE_VIEWS",
+    "TOP_MISSES",
+    "TREND_MONTHS",
+    "MAX_CHART_MEMBERS",
+]
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +65,14 @@ SOURCE_VIEWS = (
 TOP_MISSES = 15
 TREND_MONTHS = 13  # the month and the twelve before it
 MAX_CHART_MEMBERS = 12
+
+
+def report_units(settings: Settings, *, currency: str | None = None, scale: str | None = None) -> Units:
+    """The report's units: the arguments where given, else the settings."""
+    chosen = (scale or settings.report_scale).strip().lower()
+    if chosen not in ("units", "thousands"):
+        raise UsageError(f"bad scale {scale!r}: choose units or thousands")
+    return Units(settings.report_currency if currency is None else currency.strip(), chosen == "thousands")
 
 
 def _rows(conn: psycopg.Connection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from reports import render_files
 from reports.charts import Line, line_chart, nice_ticks
-from reports.html import money, percent, render_html
 from reports.definitions import MEASURES
+from reports.html import money, percent, render_html
 from reports.model import Figures, MemberRow, band, ratio
 from reports.sample import sample_report_data
 
