@@ -16,7 +16,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.bridge import Bridge, axis_floor
-from reports.model import ID_HEADERS, ReportData
+from reports.model import ReportData
 from reports.sheets import (
     MONEY,
     MONEY_SIGNED,
@@ -39,8 +39,17 @@ def write_bridge(ws: Worksheet, data: ReportData, bridge: Bridge, subtitle: str,
     """Write the bridge table, its check and its chart on ``ws``."""
     level = bridge.level_label
     write_title(ws, f"{data.title} · variance bridge by {level.lower()}", subtitle, data.units.caption)
-    id_header = ID_HEADERS.get(bridge.level, f"{level} id")
-    headers = ["Step", id_header, "Plan", "Actual", "Variance", "Running total", "Share of variance"]
+    # Column B: the member's id where the level's members are ids, the size of "other".
+    id_header = data.id_header(bridge.level)
+    headers = [
+        "Step",
+        id_header or "Members",
+        "Plan",
+        "Actual",
+        "Variance",
+        "Running total",
+        "Share of variance",
+    ]
     write_header(ws, HEADER_ROW, headers)
     write_header(ws, HEADER_ROW, _HELPERS, first=9)
     start = HEADER_ROW + 1
@@ -54,7 +63,8 @@ def write_bridge(ws: Worksheet, data: ReportData, bridge: Bridge, subtitle: str,
     for offset, step in enumerate(bridge.steps):
         r = first + offset
         write_text(ws, r, 1, step.label)
-        write_text(ws, r, 2, step.members[0] if not step.is_other else f"{len(step.members)} members")
+        if step.is_other or id_header:
+            write_text(ws, r, 2, step.members[0] if not step.is_other else f"{len(step.members)} members")
         values: list[tuple[int, object, str]] = [
             (3, step.plan, MONEY),
             (4, step.actual, MONEY),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reports.model import ID_HEADERS, Figures, MemberRow, band
+from reports.model import Figures, MemberRow, band
 
 __all__ = ["Cell", "money", "percent", "key", "figure_cells", "member_cells"]
 
@@ -65,9 +65,9 @@ def figure_cells(fig: Figures, tolerance: float, scale: int = 1) -> list[Cell]:
     ]
 
 
-def member_cells(row: MemberRow, level: str, tolerance: float, scale: int = 1) -> list[Cell]:
-    """Label, the id where the level's members are ids, then the figures."""
+def member_cells(row: MemberRow, with_id: bool, tolerance: float, scale: int = 1) -> list[Cell]:
+    """Label, the id (``with_id``: the level's members are ids), then the figures."""
     cells = [Cell(row.name, row.name, "label")]
-    if level in ID_HEADERS:
+    if with_id:
         cells.append(Cell(row.member, row.member, "id"))
     return cells + figure_cells(row.figures, tolerance, scale)

@@ -191,7 +191,10 @@ def waterfall_chart(
     next by a thin connector. Labels are slanted so long names stay readable.
     """
     fmt = value_format or (lambda v, signed: ("+" if signed and v > 0 else "") + compact_number(v))
-    left, right, top, bottom = 72, 16, 40, 120
+    # Slanted labels need room below the plot: about 0.57 (sin 35°) × 6.5 px per character.
+    longest = max((min(len(label), 34) for label, *_ in steps), default=6)
+    left, right, top, bottom = 72, 16, 40, int(30 + 3.7 * longest)
+    height = max(height, bottom + 220)
     plot_w, plot_h = width - left - right, height - top - bottom
     # Totals stand on the floor, so only their ends count; steps count at both ends.
     values = [v for _, start, end, kind in steps for v in ((end,) if kind == "total" else (start, end))]

@@ -20,7 +20,7 @@ from reports.about import write_about
 from reports.bridge import build_bridge
 from reports.bridge_sheet import write_bridge
 from reports.daily_sheets import write_daily, write_level_daily, write_misses, write_trend
-from reports.model import ID_HEADERS, LEVEL_LABELS, Figures, ReportData, month_label
+from reports.model import LEVEL_LABELS, Figures, ReportData, month_label
 from reports.narrative import narrative
 from reports.sheets import (
     FIGURE_HEADERS,
@@ -273,7 +273,7 @@ def _write_level(ws: Worksheet, data: ReportData, level: str) -> None:
     SUBTOTAL row under the filtered range."""
     label = LEVEL_LABELS[level]
     rows = data.levels[level]
-    id_header = ID_HEADERS.get(level)
+    id_header = data.id_header(level)
     write_title(ws, f"{data.title} · by {label.lower()}", lineage_line(data), _unit(data))
     write_header(ws, TABLE_HEADER_ROW, [label, *([id_header] if id_header else []), *FIGURE_HEADERS])
     cols = FigureColumns(first=3 if id_header else 2)

@@ -17,7 +17,6 @@ from reports.bridge import Bridge, axis_floor, build_bridge
 from reports.cells import Cell, figure_cells, key, member_cells, money, percent
 from reports.charts import Line, line_chart, waterfall_chart
 from reports.model import (
-    ID_HEADERS,
     LEVEL_LABELS,
     DailyPoint,
     Figures,
@@ -172,12 +171,12 @@ def _bridge(data: ReportData) -> dict | None:
     def value(v: float, signed: bool) -> str:
         return money(v, signed=signed, scale=scale)
 
-    id_header = ID_HEADERS.get(bridge.level, f"{bridge.level_label} id")
+    id_header = data.id_header(bridge.level)
     rows = []
     for step in bridge.steps:
         share = step.variance / bridge.variance if bridge.variance else None
         fig = Figures(plan=step.plan, actual=step.actual)
-        ident = step.members[0] if not step.is_other else f"{len(step.members)} members"
+        ident = f"{len(step.members)} members" if step.is_other else step.members[0] if id_header else ""
         rows.append(
             [
                 Cell(step.label, step.label, "label"),
@@ -189,7 +188,7 @@ def _bridge(data: ReportData) -> dict | None:
     total = Figures(plan=bridge.plan, actual=bridge.actual)
     return {
         "level_label": bridge.level_label,
-        "id_header": id_header,
+        "id_header": id_header or "Members",
         "chart": waterfall_chart(
             steps,
             title=f"Variance bridge by {bridge.level_label.lower()}: plan → actual ({data.units.label})",
@@ -218,9 +217,9 @@ def _context(data: ReportData) -> dict:
             {
                 "id": f"level-{level}",
                 "label": LEVEL_LABELS[level],
-                "id_header": ID_HEADERS.get(level),
-                "rows": [member_cells(r, level, tol, scale) for r in rows],
-                "total": ([Cell("")] if level in ID_HEADERS else [])
+                "id_header": data.id_header(level),
+                "rows": [member_cells(r, bool(data.id_header(level)), tol, scale) for r in rows],
+                "total": ([Cell("")] if data.id_header(level) else [])
                 + figure_cells(data.summary.month, tol, scale),
             }
         )
@@ -233,7 +232,7 @@ def _context(data: ReportData) -> dict:
                 "member": data.label(data.drill_level or "", member),
                 "count": len(stores),
                 "summary": [Cell("")] + figure_cells(figures, tol, scale) if figures else [],
-                "rows": [member_cells(s, "store", tol, scale) for s in stores],
+                "rows": [member_cells(s, True, tol, scale) for s in stores],
             }
         )
     by_member = list(data.daily_by_member.items())[:MAX_LEVEL_CHARTS]

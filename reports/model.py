@@ -312,6 +312,14 @@ class ReportData:
     bridge_level: str | None = None
     labels: dict[tuple[str, str], str] = field(default_factory=dict)  # (level, member) -> label
 
+    def id_header(self, level: str) -> str | None:
+        """The id column's header of a level's table, or None when its members need none
+        (store attributes, or product groups whose id is their name)."""
+        header = ID_HEADERS.get(level)
+        if header and any(row.name != row.member for row in self.levels.get(level, [])):
+            return header
+        return None
+
     def label(self, level: str, member: str) -> str:
         """The reader's name of a level member (the id only if the mart had no label for it)."""
         return self.labels.get((level, member), member)

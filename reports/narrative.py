@@ -95,9 +95,10 @@ def _share(share: float | None) -> str:
     """'43% of the variance', or 'offsetting 12% of it' for a step against the total's direction."""
     if share is None:
         return ""
+    text = f"{abs(share):.0%}" if abs(share) >= 0.01 else "<1%"
     if share < 0:
-        return f" (offsetting {abs(share):.0%} of it)"
-    return f" ({share:.0%} of the variance)"
+        return f" (offsetting {text} of it)"
+    return f" ({text} of the variance)"
 
 
 def _listing(items: list[Contributor], data: ReportData) -> str:

@@ -201,7 +201,7 @@ def test_html_is_self_contained_and_shows_the_same_numbers(data) -> None:
 def test_html_escapes_member_names_and_recolours_with_the_tolerance(data) -> None:
     evil = "<script>alert(1)</script>"
     rows = [
-        dataclasses.replace(r, member=evil if i == 0 else r.member)
+        dataclasses.replace(r, member=evil if i == 0 else r.member, label=evil if i == 0 else r.label)
         for i, r in enumerate(data.levels["store_type"])
     ]
     page = render_html(dataclasses.replace(data, levels={**data.levels, "store_type": rows}))
