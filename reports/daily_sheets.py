@@ -96,15 +96,26 @@ def write_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:
         cell = ws[f"{letter}{total}"]
         cell.value = f"=SUBTOTAL(9,{letter}{first}:{letter}{last})"
         cell.number_format = MONEY
-    ws[f"H{total}"] = f"=G{total}-F{total}"
-    ws[f"H{total}"].number_format = MONEY_SIGNED
-    ws[f"I{total}"] = f'=IF(F{total}=0,"",H{total}/ABS(F{total}))'
-    ws[f"I{total}"].number_format = PCT_SIGNED
+    compared = total
+    if data.missing_days:
+        # Like with like: the variance compares the actuals with the plan of the same days only.
+        ws.cell(row=total, column=1, value="Total (plan of every day)")
+        compared = total + 1
+        ws.cell(row=compared, column=1, value=f"Days with actuals ({data.days_with_actuals})")
+        ws[f"F{compared}"] = f'=SUMIFS(F{first}:F{last},G{first}:G{last},"<>")'
+        ws[f"G{compared}"] = f"=G{total}"
+        for letter in "FG":
+            ws[f"{letter}{compared}"].number_format = MONEY
+        style_total_row(ws, compared, 1, len(headers))
+    ws[f"H{compared}"] = f"=G{compared}-F{compared}"
+    ws[f"H{compared}"].number_format = MONEY_SIGNED
+    ws[f"I{compared}"] = f'=IF(F{compared}=0,"",H{compared}/ABS(F{compared}))'
+    ws[f"I{compared}"].number_format = PCT_SIGNED
     style_total_row(ws, total, 1, len(headers))
     ws.freeze_panes = ws.cell(row=first, column=2)
     ws.auto_filter.ref = f"A{HEADER_ROW}:M{last}"
-    add_band_formatting(ws, f"H{first}:I{total}", f"$I{first}")
-    set_widths(ws, {1: 12, 2: 9, 3: 9, **{c: 12 for c in range(4, 14)}})
+    add_band_formatting(ws, f"H{first}:I{compared}", f"$I{first}")
+    set_widths(ws, {1: 12 if compared == total else 24, 2: 9, 3: 9, **{c: 12 for c in range(4, 14)}})
     add_line_chart(
         ws,
         f"O{HEADER_ROW}",

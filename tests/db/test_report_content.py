@@ -380,3 +380,17 @@ def test_html_screenshot_in_chromium_is_not_blank(
         bottom.save(tmp_path / "bottom.png")
     assert_not_blank(tmp_path / "top.png")
     assert_not_blank(tmp_path / "bottom.png")
+
+
+@pytest.mark.slow
+def test_partial_month_daily_total_compares_like_with_like_in_libreoffice(
+    known, settings: Settings, tmp_path: Path, libreoffice: str
+) -> None:
+    done = [f for f in facts(AUGUST) if f.day.day <= AUGUST_DAYS]
+    plan, actual = sum(f.plan for f in done), sum(f.actual or 0.0 for f in done)
+    path = render_month_report(settings, AUGUST, out_dir=tmp_path, formats=["xlsx"], allow_partial=True)[0]
+    ws = load_workbook(recalculate(libreoffice, path, tmp_path), data_only=True)["Daily"]
+    row = _row(ws, f"Days with actuals ({AUGUST_DAYS})")
+    assert (ws[f"F{row}"].value, ws[f"G{row}"].value) == pytest.approx((plan, actual), abs=0.005)
+    assert ws[f"I{row}"].value == pytest.approx((actual - plan) / abs(plan))
+    assert ws[f"H{row - 1}"].value is None  # no variance against the plan of days still to come
