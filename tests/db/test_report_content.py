@@ -18,6 +18,7 @@ from markupsafe import escape
 from openpyxl import load_workbook
 
 from planfact.config import Settings
+from planfact.errors import UsageError
 from planfact.reporting.data import load_report_data
 from planfact.reporting.month import render_month_report
 from reports.bridge import build_bridge
@@ -297,6 +298,37 @@ def test_returns_keep_percentages_meaningful(known, conn, settings: Settings, tm
     assert "\u221250.0%" in row and "33.3%" in row and "\u2212465" in row
     assert not re.search(r"\b(nan|inf)\b", page, re.I)
     assert "<th scope=\"row\" style=\"text-align:left\">Returns</th>" in page
+
+
+def test_cli_options_and_settings_choose_bridge_units_and_refuse_bad_levels(
+    known, conn, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    def planfact(out: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "planfact", "report", "month", "2015-07", "--format", "html",
+             "--out", str(tmp_path / out), *args],
+            capture_output=True, text=True, env={**cli_env, **env}, timeout=120,
+        )  # fmt: skip
+
+    done = planfact("a", "--bridge-level", "state", "--currency", "EUR", "--thousands")
+    assert done.returncode == 0, done.stderr
+    page = Path(done.stdout.split()[-1]).read_text(encoding="utf-8")
+    assert "Variance bridge by state" in page and "Amounts in EUR thousands" in page
+    row = conn.execute(
+        "select params ->> 'bridge_level', params ->> 'units' from forecast.report "
+        "order by report_id desc limit 1"
+    ).fetchone()
+    assert row == ("state", "EUR thousands")
+    by_env = planfact("b", PLANFACT_REPORT_CURRENCY="USD", PLANFACT_REPORT_SCALE="units")
+    assert by_env.returncode == 0, by_env.stderr
+    assert "Amounts in USD;" in Path(by_env.stdout.split()[-1]).read_text(encoding="utf-8")
+    bad = planfact("c", PLANFACT_REPORT_SCALE="millions")
+    assert bad.returncode != 0 and "PLANFACT_REPORT_SCALE" in bad.stderr and "Traceback" not in bad.stderr
+    with pytest.raises(UsageError, match="bad bridge level 'series'"):
+        load_report_data(conn, JULY, tolerance=0.02, bridge_level="series")
 
 
 # --- external tools: LibreOffice recalculates and prints the workbook, Chromium shows the page ---
