@@ -81,8 +81,9 @@ class AirflowStack:
             AIRFLOW__API__HOST="127.0.0.1",
             AIRFLOW__API__PORT=str(self.api_port),
             AIRFLOW__API__BASE_URL=api,
-            AIRFLOW__API__SECRET_KEY=self._secret("api"),
-            AIRFLOW__API_AUTH__JWT_SECRET=self._secret("jwt"),
+            # Generated per stack, shared by every component (what a deployment's .env does).
+            AIRFLOW__API__SECRET_KEY=self._secret("api"),  # pragma: allowlist secret (generated)
+            AIRFLOW__API_AUTH__JWT_SECRET=self._secret("jwt"),  # pragma: allowlist secret (generated)
             AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=str(self._port("logs")),
             AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_PORT=str(self._port("health")),
             AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK="False",
@@ -102,15 +103,15 @@ class AirflowStack:
         env.update(more)
         return env
 
-    _secrets: dict[str, str] = field(default_factory=dict)
+    _generated: dict[str, str] = field(default_factory=dict)
     _ports: dict[str, int] = field(default_factory=dict)
 
     def _secret(self, name: str) -> str:
         if name == "fernet":
             from cryptography.fernet import Fernet
 
-            return self._secrets.setdefault(name, Fernet.generate_key().decode())
-        return self._secrets.setdefault(name, secrets.token_urlsafe(32))
+            return self._generated.setdefault(name, Fernet.generate_key().decode())
+        return self._generated.setdefault(name, secrets.token_urlsafe(32))  # pragma: allowlist secret
 
     def _port(self, name: str) -> int:
         return self._ports.setdefault(name, free_port())
