@@ -122,7 +122,14 @@ def run_shard(
             log.info("run already succeeded; nothing to do", extra={"run_id": run_id})
             return None
         if run.status == "failed":
-            raise PlanfactError(f"run {run_id} failed ({run.error}); start a new run instead")
+            from planfact.runs.plan import frozen_by
+
+            # Suggest only what would be accepted: no new production run of a frozen month.
+            frozen = frozen_by(conn, run.target_month) if run.kind == "production" else None
+            again = ("start a new run instead" if frozen is None else
+                     f"the plan of {run.target_month:%Y-%m} is frozen (actuals loaded in data version "
+                     f"{frozen}): only `--kind experiment` runs it again")
+            raise PlanfactError(f"run {run_id} failed ({run.error}); {again}")
         config = config_from_record(run.config)
         shard = (run_id, shard_index)
         with (

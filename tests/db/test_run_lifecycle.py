@@ -26,6 +26,7 @@ from planfact.config import Settings
 from planfact.db.admin import create_database
 from planfact.db.migrate import upgrade
 from planfact.db.server import resolve_url
+from planfact.errors import PlanfactError
 from planfact.runs import run_month
 from planfact.runs.lease import sweep
 from planfact.runs.plan import FrozenPlan
@@ -46,6 +47,7 @@ _CHILD = textwrap.dedent("""
     import planfact.runs.shards as shards
     from planfact.runs import run_month
     from planfact.config import Settings
+from planfact.errors import PlanfactError
 
     url, written, go, experiments, state, shard, where = sys.argv[1:8]
     def pause():
@@ -168,6 +170,13 @@ def test_a_sharded_run_nobody_works_on_is_abandoned_after_its_lease(
     assert said.startswith(f"run {run_id} failed: abandoned: last heartbeat ")
     assert "no process worked on it for 0 min, longer than the 0.001 min lease" in said
     assert _rows(conn, "select status from forecast.run") == [("failed",)]
+    # Its shard task comes back late: refused, suggesting only what would be accepted.
+    with pytest.raises(PlanfactError, match="failed .*abandoned.*; start a new run instead"):
+        run_month(settings, "2015-07", experiments=EXPERIMENTS, shard="1/2", run_id=run_id, progress=False)
+    load_month(conn, tmp_path, JULY)  # July's plan is frozen now: a new production run would be refused
+    with pytest.raises(PlanfactError, match=r"frozen \(actuals loaded in data version 3\): only `--kind "
+                                            r"experiment` runs it again"):
+        run_month(settings, "2015-07", experiments=EXPERIMENTS, shard="1/2", run_id=run_id, progress=False)
 
 
 def test_a_live_run_is_never_swept_and_its_heartbeat_moves(
