@@ -82,9 +82,9 @@ def time_load(admin: str, before: list[Path], timed: Path) -> float:
         upgrade(url)
         with psycopg.connect(url) as conn:
             for path in before:
-                load_actuals(conn, path)
+                load_actuals(conn, path, new_series=True)
             started = time.perf_counter()
-            result = load_actuals(conn, timed)
+            result = load_actuals(conn, timed, new_series=True)
             elapsed = time.perf_counter() - started
         assert result.version_id is not None, result.message
         return elapsed
