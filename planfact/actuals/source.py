@@ -192,7 +192,8 @@ def iter_records(
         except StopIteration:
             return
         except csv.Error as exc:
-            raise InputError(f"{path}: line {start}: malformed CSV: {exc}") from None
+            why = "a quoted field opened here never closes" if "end of data" in str(exc) else str(exc)
+            raise InputError(f"{path}: line {start}: malformed CSV: {why}") from None
         if not fields:
             continue
         yield start, fields, ",".join(fields)
