@@ -123,7 +123,8 @@ def test_a_file_sent_again_after_a_restatement_is_applied_again(
         assert again.code == 0, again.stderr
         assert again.stdout.strip() == (
             "jan.csv: loaded as version 3 (rossmann, 2015-01-01 .. 2015-01-31): 0 new, 4 restated, "
-            "58 unchanged rows; jan.csv was loaded before as version 1 and differs from the current data: applied again"
+            "58 unchanged rows; jan.csv was loaded before as version 1 and differs from the current data: "
+            "applied again"
         )
         assert as_of(conn, 3) == as_of(conn, 1)
         # now it matches the current data again: already loaded (by the version that re-applied it)
