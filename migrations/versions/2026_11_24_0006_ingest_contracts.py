@@ -7,8 +7,7 @@
 - core.data_version_file: the files of a version (a multi-file load is one version); the
   sha256 of a file is no longer unique, since a file re-sent after a restatement is applied again;
 - core.rejected_row: rejects of a load that created no version are kept too (version_id null),
-  with the file's sha256 and when;
-- core.product_group: the group 'all' of feeds without groups is reference data from the start.
+  with the file's sha256 and when.
 
 Revision ID: 0006_ingest_contracts
 Revises: 0005_mart

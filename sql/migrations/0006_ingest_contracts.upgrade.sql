@@ -1,4 +1,4 @@
--- 0006 (after its DDL): the files of the versions loaded so far, the group 'all', grants.
+-- 0006 (after its DDL): the files of the versions loaded so far, grants.
 insert into core.data_version_file (
     version_id, file_no, source_name, source_sha256, layout, period_start, period_end,
     rows_in_file, rows_rejected
@@ -7,8 +7,6 @@ select
     v.version_id, 1, v.source_name, v.source_sha256, v.layout, v.period_start, v.period_end,
     v.rows_in_file, v.rows_rejected
 from core.data_version as v;
-
-insert into core.product_group (group_id, group_name) values ('all', 'all') on conflict do nothing;
 
 grant select, insert, update on core.data_version_file to planfact_etl;
 grant execute on all functions in schema core to planfact_etl

@@ -123,7 +123,7 @@ def test_favorita_layout_and_plan_flags(conn: psycopg.Connection, tmp_path: Path
         new_series=True,
     )
     assert result.layout == "favorita" and result.inserted == 40
-    groups = conn.execute("select distinct group_id from core.series order by 1").fetchall()
+    groups = conn.execute("select group_id from core.product_group order by 1").fetchall()
     assert groups == [("BREAD/BAKERY",), ("LIQUOR,WINE,BEER",)]
     plan_rows = [f"{100 + d},2017-02-{d:02d},1,BREAD/BAKERY,{d}" for d in range(1, 6)]
     plan = load_plan(

@@ -1,7 +1,7 @@
 -- the fast path's verdict on the stage: rows breaking a row rule, series whose dates are
 -- weekly or monthly instead of daily (all on one weekday, or all on one day of the month), and
 -- series whose store or product group is not in the reference data (unless new ones are
--- accepted: %(new_series)s).
+-- accepted: %(new_series)s; the group 'all' of feeds without groups is always known).
 select
     coalesce(sum(s.bad_rows), 0) as bad_rows,
     count(*) filter (where s.row_count >= 4 and s.weekday_mask & (s.weekday_mask - 1) = 0
@@ -13,6 +13,7 @@ select
     count(*) filter (
         where not %(new_series)s
           and (not exists (select 1 from core.store as st where st.store_id = s.store_id)
-               or not exists (select 1 from core.product_group as g where g.group_id = s.group_id))
+               or s.group_id <> 'all'
+                  and not exists (select 1 from core.product_group as g where g.group_id = s.group_id))
     ) as unknown_series
 from pg_temp.load_series as s
