@@ -113,10 +113,14 @@ CONTRACTS: tuple[FileContract, ...] = (
         "without sales; a header with sales is refused",
         key="store, group, date: once per file",
         columns=(
-            Column("store_id", "text", "as in actuals"),
-            Column("group_id", "text", "as in actuals", required=False),
+            Column("store_id, group_id", "text", "as in actuals"),
             Column("sale_date", "date", DAY),
-            *_FLAG_COLUMNS,
+            Column(
+                "promo, is_open, state_holiday, school_holiday, day_of_week",
+                "flags",
+                "as in actuals; empty = not known (the mart's defaults apply)",
+                required=False,
+            ),
         ),
     ),
     FileContract(
