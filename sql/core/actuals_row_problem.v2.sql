@@ -48,8 +48,13 @@ as $$
         when p_day_of_week is not null and p_day_of_week <> (p_sale_date - date '1900-01-01') % 7 + 1
             then 'day_of_week:day of week ' || p_day_of_week || ' does not match ' || p_sale_date
                 || ' (' || extract(isodow from p_sale_date) || ')'
-        when p_state_holiday is not null and btrim(p_state_holiday) <> ''
-             and core.holiday_value(p_state_holiday, p_state_holiday_codes, null) is null
+        -- (codes: the plain membership test of v1, the cost of every Rossmann row; a boolean
+        -- column: its words, see core.flag_value)
+        when p_state_holiday is not null and case
+                when p_state_holiday_codes is null
+                    then core.flag_value(p_state_holiday) is null and btrim(p_state_holiday) <> ''
+                else not (p_state_holiday = any (p_state_holiday_codes))
+            end
             then 'state_holiday:' || case
                 when p_state_holiday_codes is null
                     then 'not a boolean: ' || quote_literal(p_state_holiday)
