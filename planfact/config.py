@@ -44,6 +44,16 @@ class Settings(BaseSettings):
     log_level: str = Field(default="WARNING")
     log_format: str = Field(default="text", description="text or json")
     variance_tolerance: float = Field(default=0.02, ge=0, lt=1)
+    report_currency: str = Field(
+        default="",
+        max_length=12,
+        description="Currency label of report amounts (e.g. EUR); empty: source units.",
+    )
+    report_scale: str = Field(default="units", description="Report amounts in 'units' or 'thousands'.")
+    report_bridge_level: str | None = Field(
+        default=None,
+        description="Level of the variance bridge (store_type, state, group, ...); unset: automatic.",
+    )
     webhook_url: str | None = None
     # The monthly DAG's shape, read by the dag-processor when it parses the DAG file.
     shards: int = Field(default=2, ge=1, le=64, description="Forecast shards per monthly DAG run.")
@@ -64,6 +74,19 @@ class Settings(BaseSettings):
         if not url.drivername.startswith("postgresql"):
             raise ValueError(f"only postgresql URLs are supported, got {url.drivername!r}")
         return value
+
+    @field_validator("report_scale")
+    @classmethod
+    def _check_scale(cls, value: str) -> str:
+        scale = value.strip().lower()
+        if scale not in {"units", "thousands"}:
+            raise ValueError(f"expected units or thousands, got {value!r}")
+        return scale
+
+    @field_validator("report_bridge_level")
+    @classmethod
+    def _check_bridge_level(cls, value: str | None) -> str | None:
+        return value.strip().lower() or None if value else None
 
     @field_validator("log_level")
     @classmethod

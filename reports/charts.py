@@ -13,7 +13,7 @@ from html import escape
 
 from markupsafe import Markup
 
-__all__ = ["Line", "line_chart", "nice_ticks", "compact_number"]
+__all__ = ["Line", "line_chart", "waterfall_chart", "nice_ticks", "compact_number"]
 
 
 @dataclass(frozen=True)
@@ -173,3 +173,81 @@ def _legend(lines: Sequence[Line], band_label: str | None, left: int, baseline: 
         parts.append(f'<text x="{offset + 24}" y="{baseline}" class="legend">{escape(line.name)}</text>')
         offset += 34 + 7 * len(line.name)
     return "".join(parts)
+
+
+def waterfall_chart(
+    steps: Sequence[tuple[str, float, float, str]],
+    *,
+    title: str,
+    floor: float,
+    y_format: Callable[[float], str] = compact_number,
+    value_format: Callable[[float, bool], str] | None = None,
+    width: int = 880,
+    height: int = 380,
+) -> Markup:
+    """An SVG waterfall: ``steps`` are (label, start, end, kind) with kind 'total', 'up' or 'down'.
+
+    Totals stand on the axis floor; each step floats from its start to its end, joined to the
+    next by a thin connector. Labels are slanted so long names stay readable.
+    """
+    fmt = value_format or (lambda v, signed: ("+" if signed and v > 0 else "") + compact_number(v))
+    # Slanted labels need room below the plot: about 0.57 (sin 35°) × 6.5 px per character.
+    longest = max((min(len(label), 34) for label, *_ in steps), default=6)
+    left, right, top, bottom = 72, 16, 40, int(30 + 3.7 * longest)
+    height = max(height, bottom + 220)
+    plot_w, plot_h = width - left - right, height - top - bottom
+    # Totals stand on the floor, so only their ends count; steps count at both ends.
+    values = [v for _, start, end, kind in steps for v in ((end,) if kind == "total" else (start, end))]
+    values = values or [0.0, 1.0]
+    ticks = nice_ticks(min(floor, *values), max(values))
+    y_min, y_max = ticks[0], ticks[-1]
+    n = max(len(steps), 1)
+    slot = plot_w / n
+
+    def y(v: float) -> float:
+        return top + plot_h * (1 - (v - y_min) / ((y_max - y_min) or 1))
+
+    parts = [
+        f'<svg class="chart waterfall" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="{left}" y="18" class="chart-title">{escape(title)}</text>',
+    ]
+    for tick in ticks:
+        parts.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" class="grid"/>'
+            f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" class="axis" text-anchor="end">'
+            f"{escape(y_format(tick))}</text>"
+        )
+    for i, (label, start, end, kind) in enumerate(steps):
+        x0 = left + slot * i + slot * 0.15
+        bar_w = slot * 0.7
+        low, high = (y_min, end) if kind == "total" else (min(start, end), max(start, end))
+        y_top, y_bottom = y(high), y(max(low, y_min))
+        parts.append(
+            f'<rect x="{x0:.1f}" y="{y_top:.1f}" width="{bar_w:.1f}" '
+            f'height="{max(y_bottom - y_top, 1.0):.1f}" class="wf-{kind}"><title>'
+            f"{escape(label)}: {escape(fmt(end - start if kind != 'total' else end, kind != 'total'))}"
+            "</title></rect>"
+        )
+        text = fmt(end if kind == "total" else end - start, kind != "total")
+        parts.append(
+            f'<text x="{x0 + bar_w / 2:.1f}" y="{y_top - 4:.1f}" class="axis wf-value" '
+            f'text-anchor="middle">{escape(text)}</text>'
+        )
+        if i + 1 < len(steps):
+            parts.append(
+                f'<line x1="{x0 + bar_w:.1f}" x2="{x0 + slot:.1f}" y1="{y(end):.1f}" y2="{y(end):.1f}" '
+                'class="wf-link"/>'
+            )
+        cx, cy = x0 + bar_w / 2, top + plot_h + 12
+        short = label if len(label) <= 34 else label[:33] + "…"
+        parts.append(
+            f'<text x="{cx:.1f}" y="{cy:.1f}" class="axis" text-anchor="end" '
+            f'transform="rotate(-35 {cx:.1f} {cy:.1f})">{escape(short)}</text>'
+        )
+    parts.append(
+        f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" class="wf-axis"/>'
+    )
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -21,6 +21,7 @@ from reports.sheets import (
     PLAN_COLOUR,
     add_band_formatting,
     add_line_chart,
+    label_width,
     set_widths,
     style_total_row,
     write_header,
@@ -36,7 +37,7 @@ _CHART_COLUMNS = 2  # small multiples per row on the level sheet
 
 def write_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:
     """One row per day of the total: flags, plan, actual, variance formulas, interval bounds."""
-    write_title(ws, f"{data.title} · daily total", subtitle)
+    write_title(ws, f"{data.title} · daily total", subtitle, data.units.caption)
     headers = [
         "Day",
         "Weekday",
@@ -65,7 +66,7 @@ def write_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:
             point.plan,
             point.actual,
             f"=G{r}-F{r}" if point.actual is not None else None,
-            f'=IF(F{r}=0,"",H{r}/F{r})' if point.actual is not None else None,
+            f'=IF(F{r}=0,"",H{r}/ABS(F{r}))' if point.actual is not None else None,
             point.lo_80,
             point.hi_80,
             point.lo_95,
@@ -95,15 +96,26 @@ def write_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:
         cell = ws[f"{letter}{total}"]
         cell.value = f"=SUBTOTAL(9,{letter}{first}:{letter}{last})"
         cell.number_format = MONEY
-    ws[f"H{total}"] = f"=G{total}-F{total}"
-    ws[f"H{total}"].number_format = MONEY_SIGNED
-    ws[f"I{total}"] = f'=IF(F{total}=0,"",H{total}/F{total})'
-    ws[f"I{total}"].number_format = PCT_SIGNED
+    compared = total
+    if data.missing_days:
+        # Like with like: the variance compares the actuals with the plan of the same days only.
+        ws.cell(row=total, column=1, value="Total (plan of every day)")
+        compared = total + 1
+        ws.cell(row=compared, column=1, value=f"Days with actuals ({data.days_with_actuals})")
+        ws[f"F{compared}"] = f'=SUMIFS(F{first}:F{last},G{first}:G{last},"<>")'
+        ws[f"G{compared}"] = f"=G{total}"
+        for letter in "FG":
+            ws[f"{letter}{compared}"].number_format = MONEY
+        style_total_row(ws, compared, 1, len(headers))
+    ws[f"H{compared}"] = f"=G{compared}-F{compared}"
+    ws[f"H{compared}"].number_format = MONEY_SIGNED
+    ws[f"I{compared}"] = f'=IF(F{compared}=0,"",H{compared}/ABS(F{compared}))'
+    ws[f"I{compared}"].number_format = PCT_SIGNED
     style_total_row(ws, total, 1, len(headers))
     ws.freeze_panes = ws.cell(row=first, column=2)
     ws.auto_filter.ref = f"A{HEADER_ROW}:M{last}"
-    add_band_formatting(ws, f"H{first}:I{total}", f"$I{first}")
-    set_widths(ws, {1: 12, 2: 9, 3: 9, **{c: 12 for c in range(4, 14)}})
+    add_band_formatting(ws, f"H{first}:I{compared}", f"$I{first}")
+    set_widths(ws, {1: 12 if compared == total else 24, 2: 9, 3: 9, **{c: 12 for c in range(4, 14)}})
     add_line_chart(
         ws,
         f"O{HEADER_ROW}",
@@ -126,11 +138,12 @@ def write_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:
 def write_level_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:
     """Days down, members across (plan and actual per member), one chart per member."""
     level = LEVEL_LABELS[data.chart_level or ""]
-    write_title(ws, f"{data.title} · daily by {level.lower()}", subtitle)
+    write_title(ws, f"{data.title} · daily by {level.lower()}", subtitle, data.units.caption)
     members = list(data.daily_by_member)
+    names = [data.label(data.chart_level or "", member) for member in members]
     headers = ["Day"]
-    for member in members:
-        headers += [f"{member} plan", f"{member} actual"]
+    for name in names:
+        headers += [f"{name} plan", f"{name} actual"]
     write_header(ws, HEADER_ROW, headers)
     first = HEADER_ROW + 1
     days = len(data.daily_total)
@@ -153,13 +166,13 @@ def write_level_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:
     ws.freeze_panes = ws.cell(row=first, column=2)
     set_widths(ws, {1: 12, **{c: 14 for c in range(2, len(headers) + 1)}})
     chart_top = total + 3
-    for m, member in enumerate(members):
+    for m in range(len(members)):
         row = chart_top + (m // _CHART_COLUMNS) * 20
         column = 1 + (m % _CHART_COLUMNS) * 9
         add_line_chart(
             ws,
             f"{get_column_letter(column)}{row}",
-            title=f"{level} {member}",
+            title=names[m],
             data_ws=ws,
             columns=[2 + 2 * m, 3 + 2 * m],
             header_row=HEADER_ROW,
@@ -173,8 +186,12 @@ def write_level_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:
 
 def write_misses(ws: Worksheet, data: ReportData, subtitle: str) -> None:
     """Two ranked lists: largest absolute and largest relative misses, with their flags."""
-    write_title(ws, f"{data.title} · largest misses", subtitle)
-    headers = ["Rank", "Store", "Day", "Weekday", "Plan", "Actual", "Variance", "Variance %", "Flags"]
+    write_title(ws, f"{data.title} · largest misses", subtitle, data.units.caption)
+    found = [*data.misses_absolute, *data.misses_relative]
+    kind = LEVEL_LABELS[found[0].level] if found else "Store"
+    headers = [
+        "Rank", kind, f"{kind} id", "Day", "Weekday", "Plan", "Actual", "Variance", "Variance %", "Flags"
+    ]
     row = HEADER_ROW
     sections = (
         ("Largest absolute misses (|variance|)", data.misses_absolute),
@@ -191,28 +208,31 @@ def write_misses(ws: Worksheet, data: ReportData, subtitle: str) -> None:
             row += 1
             values = [
                 rank,
+                miss.name,
                 miss.member,
                 miss.day,
                 f"{miss.day:%a}",
                 miss.plan,
                 miss.actual,
-                f"=F{row}-E{row}",
-                f'=IF(E{row}=0,"",G{row}/E{row})',
+                f"=G{row}-F{row}",
+                f'=IF(F{row}=0,"",H{row}/ABS(F{row}))',
                 ", ".join(miss.flags),
             ]
-            formats = ["0", "@", DATE_FORMAT, "@", MONEY, MONEY, MONEY_SIGNED, PCT_SIGNED, "@"]
+            formats = ["0", "@", "@", DATE_FORMAT, "@", MONEY, MONEY, MONEY_SIGNED, PCT_SIGNED, "@"]
             for column, (value, fmt) in enumerate(zip(values, formats, strict=True), start=1):
                 ws.cell(row=row, column=column, value=value).number_format = fmt
         if misses:
-            add_band_formatting(ws, f"G{start}:H{row}", f"$H{start}")
+            add_band_formatting(ws, f"H{start}:I{row}", f"$I{start}")
         row += 2
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 2, column=1)  # below the first table's header
-    set_widths(ws, {1: 7, 2: 14, 3: 12, 4: 9, 5: 12, 6: 12, 7: 12, 8: 11, 9: 28})
+    labels = [m.name for m in (*data.misses_absolute, *data.misses_relative)]
+    widths = {1: 7, 2: label_width(labels, kind), 3: 10, 4: 12, 5: 9, 6: 12, 7: 12, 8: 12, 9: 11, 10: 28}
+    set_widths(ws, widths)
 
 
 def write_trend(ws: Worksheet, data: ReportData, subtitle: str) -> None:
     """Accuracy of past plans of record by month, with a line chart."""
-    write_title(ws, f"{data.title} · accuracy trend (total)", subtitle)
+    write_title(ws, f"{data.title} · accuracy trend (total)", subtitle, "Ratios in % (see About).")
     headers = ["Month", "Plan run", "WAPE", "Bias", "MAPE", "Inside 80%", "Inside 95%"]
     write_header(ws, HEADER_ROW, headers)
     first = HEADER_ROW + 1

@@ -1,8 +1,10 @@
-"""The Excel report: Summary, one sheet per breakdown level, store drill-down, daily, misses,
-accuracy trend and About (lineage and definitions).
+"""The Excel report: Summary (with the narrative), variance bridge, one sheet per breakdown
+level, store drill-down, daily, misses, accuracy trend and About (lineage and definitions).
 
 Sheets read top-down like the HTML report. Derived numbers are formulas; the tolerance band
 is the workbook name ``Tolerance`` (a cell on the Summary sheet) used by every colour rule.
+Members are named by their label (a text cell) with their id in the next column; every sheet
+states the unit of its amounts in row 3.
 """
 
 from __future__ import annotations
@@ -14,8 +16,12 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reports.about import write_about
+from reports.bridge import build_bridge
+from reports.bridge_sheet import write_bridge
 from reports.daily_sheets import write_daily, write_level_daily, write_misses, write_trend
-from reports.model import LEVEL_LABELS, MEASURES, Figures, ReportData, month_label
+from reports.model import LEVEL_LABELS, Figures, ReportData, month_label
+from reports.narrative import narrative
 from reports.sheets import (
     FIGURE_HEADERS,
     MONEY_CENTS,
@@ -26,10 +32,12 @@ from reports.sheets import (
     FigureColumns,
     add_band_formatting,
     label_width,
+    scale_formats,
     set_widths,
     style_total_row,
     write_figures,
     write_header,
+    write_text,
     write_title,
 )
 
@@ -59,8 +67,11 @@ def write_workbook(data: ReportData, path: Path) -> Path:
     wb = Workbook()
     summary = wb.active
     summary.title = "Summary"
-    tolerance_ref = _write_summary(summary, data)
+    tolerance_ref, variance_ref = _write_summary(summary, data)
     wb.defined_names[TOLERANCE_NAME] = DefinedName(TOLERANCE_NAME, attr_text=tolerance_ref)
+    if data.bridge_level and data.bridge_level in data.levels:
+        bridge = build_bridge(data.levels[data.bridge_level], data.bridge_level)
+        write_bridge(wb.create_sheet("Bridge"), data, bridge, lineage_line(data), variance_ref)
     for level in data.flat_levels():
         _write_level(wb.create_sheet(sheet_name(LEVEL_LABELS[level])), data, level)
     if data.drill_level and data.drill:
@@ -73,8 +84,9 @@ def write_workbook(data: ReportData, path: Path) -> Path:
     write_misses(wb.create_sheet("Largest misses"), data, lineage_line(data))
     if data.accuracy_trend:
         write_trend(wb.create_sheet("Accuracy trend"), data, lineage_line(data))
-    _write_about(wb.create_sheet("About"), data)
+    write_about(wb.create_sheet("About"), data)
     for ws in wb.worksheets:
+        scale_formats(ws, data.units)
         ws.sheet_view.showGridLines = False
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth = 1
@@ -88,13 +100,25 @@ def write_workbook(data: ReportData, path: Path) -> Path:
     return path
 
 
-def _write_summary(ws: Worksheet, data: ReportData) -> str:
-    """Header block and the summary table; returns the absolute reference of the tolerance cell."""
+def _write_summary(ws: Worksheet, data: ReportData) -> tuple[str, str]:
+    """Headline, narrative, header block and the summary table; returns the absolute references
+    of the tolerance cell and of the month's variance cell."""
     lin = data.lineage
     ws["A1"] = data.title
     ws["A1"].font = Font(bold=True, size=16, color="1F3864")
     ws["A2"] = data.headline
-    ws["A2"].font = Font(italic=True)
+    ws["A2"].font = Font(bold=True)
+    ws["A3"] = data.units.caption
+    ws["A3"].font = Font(italic=True, color="595959")
+    sentences = narrative(data)
+    for offset, sentence in enumerate(sentences):
+        row = 4 + offset
+        ws.cell(row=row, column=1, value=f"• {sentence}").alignment = Alignment(
+            wrap_text=True, vertical="top"
+        )
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
+        ws.row_dimensions[row].height = 15 * (1 + len(sentence) // 130)
+    first = 5 + len(sentences)
     made = f", made {lin.plan_made_at:%Y-%m-%d %H:%M %Z}" if lin.plan_made_at else ""
     header = [
         ("Month", month_label(data.month)),
@@ -104,11 +128,13 @@ def _write_summary(ws: Worksheet, data: ReportData) -> str:
         ("Generated", f"{lin.generated_at:%Y-%m-%d %H:%M %Z}"),
         ("Tolerance band (±)", data.tolerance),
     ]
+    if data.missing_days:
+        header.insert(1, ("Days with actuals", f"{data.days_with_actuals} of {len(data.daily_total)}"))
     for offset, (label, value) in enumerate(header):
-        ws.cell(row=4 + offset, column=1, value=label).font = Font(bold=True)
-        cell = ws.cell(row=4 + offset, column=2, value=value)
+        ws.cell(row=first + offset, column=1, value=label).font = Font(bold=True)
+        cell = ws.cell(row=first + offset, column=2, value=value)
         cell.alignment = Alignment(horizontal="left")
-    tolerance_row = 4 + len(header) - 1
+    tolerance_row = first + len(header) - 1
     ws.cell(row=tolerance_row, column=2).number_format = PCT
     ws.cell(row=tolerance_row, column=3, value="edit to recolour every sheet").font = Font(
         italic=True, color="7F7F7F"
@@ -126,17 +152,28 @@ def _write_summary(ws: Worksheet, data: ReportData) -> str:
 
     top = tolerance_row + 3
     prev_label = month_label(data.previous_month)
-    write_header(ws, top, ["Measure", month_label(data.month), prev_label, "Change", "Year to date"])
-    _write_summary_rows(ws, top + 1, data)
-    set_widths(ws, {1: 30, 2: 20, 3: 20, 4: 16, 5: 20})
-    return f"'Summary'!$B${tolerance_row}"
+    scope = f" ({data.days_with_actuals} days with actuals)" if data.missing_days else ""
+    write_header(
+        ws, top, ["Measure", month_label(data.month) + scope, prev_label, "Change", "Year to date"]
+    )
+    variance_row = _write_summary_rows(ws, top + 1, data)
+    set_widths(ws, {1: 30, 2: 22, 3: 20, 4: 16, 5: 20, 6: 20})
+    return f"'Summary'!$B${tolerance_row}", f"'Summary'!$B${variance_row}"
 
 
-def _write_summary_rows(ws: Worksheet, first: int, data: ReportData) -> None:
-    """Measures down, scopes across; derived rows are formulas over the rows above."""
+def _write_summary_rows(ws: Worksheet, first: int, data: ReportData) -> int:
+    """Measures down, scopes across; derived rows are formulas over the rows above.
+
+    Returns the row of the variance. With returns a Returns row joins the table and WAPE and
+    bias divide by the gross actual (Actual + 2 × Returns); in a partial month the plan of the
+    days still to come follows the table.
+    """
+    month, previous = data.summary.month, data.summary.previous
+    scopes_returns = any(f is not None and f.returns for f in (month, previous))
     rows = [
         "Plan",
         "Actual",
+        *(["Returns"] if scopes_returns else []),
         "Variance",
         "Variance %",
         "Absolute error",
@@ -157,13 +194,17 @@ def _write_summary_rows(ws: Worksheet, first: int, data: ReportData) -> None:
         if fig is None:
             continue
         cells: dict[str, object] = {"Plan": fig.plan, "Actual": fig.actual}
+        gross = f"{col}{r['Actual']}"
+        if "Returns" in r and col != "E":
+            cells["Returns"] = fig.returns
+            gross = f"({col}{r['Actual']}+2*{col}{r['Returns']})"
         if fig.actual is not None:
             cells["Variance"] = f"={col}{r['Actual']}-{col}{r['Plan']}"
-            cells["Variance %"] = f'=IF({col}{r["Plan"]}=0,"",{col}{r["Variance"]}/{col}{r["Plan"]})'
+            cells["Variance %"] = f'=IF({col}{r["Plan"]}=0,"",{col}{r["Variance"]}/ABS({col}{r["Plan"]}))'
         if fig.abs_error is not None and fig.actual is not None:
             cells["Absolute error"] = fig.abs_error
-            cells["WAPE"] = f'=IF({col}{r["Actual"]}=0,"",{col}{r["Absolute error"]}/{col}{r["Actual"]})'
-            cells["Bias"] = f'=IF({col}{r["Actual"]}=0,"",{col}{r["Variance"]}/{col}{r["Actual"]})'
+            cells["WAPE"] = f'=IF({gross}=0,"",{col}{r["Absolute error"]}/{gross})'
+            cells["Bias"] = f'=IF({gross}=0,"",{col}{r["Variance"]}/{gross})'
         cells["Inside 80%"] = fig.coverage_80
         cells["Inside 95%"] = fig.coverage_95
         for name, value in cells.items():
@@ -172,7 +213,6 @@ def _write_summary_rows(ws: Worksheet, first: int, data: ReportData) -> None:
             cell = ws[f"{col}{r[name]}"]
             cell.value = value
             cell.number_format = _summary_format(name)
-    month, previous = data.summary.month, data.summary.previous
     if previous is not None:
         pairs = {
             "Plan": (month.plan, previous.plan),
@@ -185,6 +225,8 @@ def _write_summary_rows(ws: Worksheet, first: int, data: ReportData) -> None:
             "Inside 80%": (month.coverage_80, previous.coverage_80),
             "Inside 95%": (month.coverage_95, previous.coverage_95),
         }
+        if "Returns" in r:
+            pairs["Returns"] = (month.returns, previous.returns)
         for name, (now, before) in pairs.items():
             if now is None or before is None:
                 continue
@@ -197,9 +239,23 @@ def _write_summary_rows(ws: Worksheet, first: int, data: ReportData) -> None:
                 cell.value = f"=(B{row}-C{row})*100"
                 cell.number_format = POINTS
     add_band_formatting(ws, f"B{r['Variance']}:E{r['Variance %']}", f"B${r['Variance %']}")
+    if data.missing_days:
+        row = first + len(rows) + 1
+        rest = len(data.missing_days)
+        ws.cell(row=row, column=1, value=f"Plan still to come ({rest} days)").font = Font(bold=True)
+        ws.cell(row=row, column=2, value=data.plan_to_come).number_format = MONEY_CENTS
+        ws.cell(row=row + 1, column=1, value="Plan of the whole month").font = Font(bold=True)
+        ws.cell(row=row + 1, column=2, value=f"=B{r['Plan']}+B{row}").number_format = MONEY_CENTS
+        ws.cell(
+            row=row + 2,
+            column=1,
+            value="The month's figures above compare the days with actuals only; "
+            "the plan still to come is not in them.",
+        ).font = Font(italic=True, color="595959")
+    return r["Variance"]
 
 
-_AMOUNTS = ("Plan", "Actual", "Variance", "Absolute error")
+_AMOUNTS = ("Plan", "Actual", "Returns", "Variance", "Absolute error")
 
 
 def _summary_format(name: str) -> str:
@@ -213,29 +269,42 @@ def _summary_format(name: str) -> str:
 
 
 def _write_level(ws: Worksheet, data: ReportData, level: str) -> None:
-    """A flat, filterable breakdown with a SUBTOTAL row under the filtered range."""
+    """A flat, filterable breakdown (label, id where the member is one, figures) with a
+    SUBTOTAL row under the filtered range."""
     label = LEVEL_LABELS[level]
     rows = data.levels[level]
-    write_title(ws, f"{data.title} · by {label.lower()}", lineage_line(data))
-    write_header(ws, TABLE_HEADER_ROW, [label, *FIGURE_HEADERS])
-    cols = FigureColumns(first=2)
+    id_header = data.id_header(level)
+    write_title(ws, f"{data.title} · by {label.lower()}", lineage_line(data), _unit(data))
+    write_header(ws, TABLE_HEADER_ROW, [label, *([id_header] if id_header else []), *FIGURE_HEADERS])
+    cols = FigureColumns(first=3 if id_header else 2)
     first = TABLE_HEADER_ROW + 1
     for offset, member in enumerate(rows):
         row = first + offset
-        ws.cell(row=row, column=1, value=member.member)
+        write_text(ws, row, 1, member.name)
+        if id_header:
+            write_text(ws, row, 2, member.member)
         write_figures(ws, row, cols, member.figures)
     last = first + len(rows) - 1
     total = last + 1
     ws.cell(row=total, column=1, value="Total")
     write_figures(ws, total, cols, data.summary.month, subtotal_of=(first, last))
     style_total_row(ws, total, 1, cols.last)
-    ws.freeze_panes = ws.cell(row=first, column=2)
+    ws.freeze_panes = ws.cell(row=first, column=cols.first)
     ws.auto_filter.ref = f"A{TABLE_HEADER_ROW}:{cols.letter(len(FIGURE_HEADERS) - 1)}{last}"
     add_band_formatting(
         ws, f"{cols.variance}{first}:{cols.variance_pct}{total}", f"${cols.variance_pct}{first}"
     )
-    set_widths(
-        ws, {1: label_width([r.member for r in rows], label), **{c: 13 for c in range(2, cols.last + 1)}}
+    widths = {1: label_width([r.name for r in rows], label, high=48), 2: 12}
+    set_widths(ws, {**widths, **{c: 13 for c in range(cols.first, cols.last + 1)}})
+
+
+def _unit(data: ReportData) -> str:
+    """The unit line of a figure table; a partial month says which days it covers."""
+    if not data.missing_days:
+        return data.units.caption
+    return (
+        f"{data.units.caption} Plan and actual of the {data.days_with_actuals} days with actuals "
+        f"(of {len(data.daily_total)}); the plan still to come is on the Summary."
     )
 
 
@@ -243,9 +312,9 @@ def _write_drill(ws: Worksheet, data: ReportData) -> None:
     """Level members as group rows (SUBTOTAL of their stores), stores outlined beneath them."""
     assert data.drill_level is not None
     label = LEVEL_LABELS[data.drill_level]
-    write_title(ws, f"{data.title} · stores by {label.lower()}", lineage_line(data))
-    write_header(ws, TABLE_HEADER_ROW, [label, "Store", *FIGURE_HEADERS])
-    cols = FigureColumns(first=3)
+    write_title(ws, f"{data.title} · stores by {label.lower()}", lineage_line(data), _unit(data))
+    write_header(ws, TABLE_HEADER_ROW, [label, "Store", "Store id", *FIGURE_HEADERS])
+    cols = FigureColumns(first=4)
     ws.sheet_properties.outlinePr.summaryBelow = False  # group rows sit above their stores
     members = {row.member: row for row in data.levels.get(data.drill_level, [])}
     row = TABLE_HEADER_ROW + 1
@@ -254,15 +323,17 @@ def _write_drill(ws: Worksheet, data: ReportData) -> None:
         if not stores:
             continue  # a group row over no rows would SUBTOTAL itself
         group_row = row
-        ws.cell(row=group_row, column=1, value=member)
-        ws.cell(row=group_row, column=2, value=f"{len(stores)} stores")
+        name = data.label(data.drill_level, member)
+        write_text(ws, group_row, 1, name)
+        write_text(ws, group_row, 2, f"{len(stores)} stores")
         scope = members[member].figures if member in members else _sum(stores)
         write_figures(ws, group_row, cols, scope, subtotal_of=(group_row + 1, group_row + len(stores)))
         style_total_row(ws, group_row, 1, cols.last, group=True)
         for store in stores:
             row += 1
-            ws.cell(row=row, column=1, value=member).font = Font(color="808080")
-            ws.cell(row=row, column=2, value=store.member)
+            write_text(ws, row, 1, name, color="808080")
+            write_text(ws, row, 2, store.name)
+            write_text(ws, row, 3, store.member)
             write_figures(ws, row, cols, store.figures)
         # Written expanded: LibreOffice leaves collapsed rows out of SUBTOTAL(9) (Excel keeps them),
         # so collapsing here would make the two disagree. The outline buttons collapse in one click.
@@ -273,18 +344,19 @@ def _write_drill(ws: Worksheet, data: ReportData) -> None:
     # SUBTOTAL skips the group rows' own SUBTOTALs, so this sums every store exactly once.
     write_figures(ws, row, cols, data.summary.month, subtotal_of=(first, last))
     style_total_row(ws, row, 1, cols.last)
-    ws.freeze_panes = ws.cell(row=first, column=3)
+    ws.freeze_panes = ws.cell(row=first, column=cols.first)
     ws.auto_filter.ref = f"A{TABLE_HEADER_ROW}:{cols.letter(len(FIGURE_HEADERS) - 1)}{last}"
     add_band_formatting(
         ws, f"{cols.variance}{first}:{cols.variance_pct}{row}", f"${cols.variance_pct}{first}"
     )
-    stores_all = [s.member for stores in data.drill.values() for s in stores]
+    stores_all = [s.name for stores in data.drill.values() for s in stores]
     set_widths(
         ws,
         {
-            1: label_width(list(data.drill), label),
-            2: label_width(stores_all, "Store"),
-            **{c: 13 for c in range(3, cols.last + 1)},
+            1: label_width([data.label(data.drill_level, m) for m in data.drill], label),
+            2: label_width(stores_all, "Store", high=48),
+            3: 10,
+            **{c: 13 for c in range(cols.first, cols.last + 1)},
         },
     )
 
@@ -296,46 +368,3 @@ def _sum(rows: list) -> Figures:
         actual=None if any(a is None for a in actuals) else sum(actuals),
         abs_error=sum(r.figures.abs_error or 0.0 for r in rows),
     )
-
-
-def _write_about(ws: Worksheet, data: ReportData) -> None:
-    """Lineage, scope and the definition of every measure."""
-    lin = data.lineage
-    ws["A1"] = "About this report"
-    ws["A1"].font = Font(bold=True, size=14, color="1F3864")
-    facts = [
-        ("Report month", month_label(data.month)),
-        ("Plan of record run id", lin.plan_run_id),
-        ("Plan run kind", lin.plan_kind),
-        ("Plan made at", f"{lin.plan_made_at:%Y-%m-%d %H:%M %Z}" if lin.plan_made_at else "unknown"),
-        ("Plan trained on data version", lin.plan_data_version),
-        ("Actuals data version", lin.actuals_data_version),
-        ("Model version", lin.model_version or "unknown"),
-        ("Code version", lin.code_version or "unknown"),
-        ("Generated at", f"{lin.generated_at:%Y-%m-%d %H:%M:%S %Z}"),
-        ("Generated by", lin.generator),
-        ("Tolerance band", f"±{data.tolerance:.1%} (the Summary cell named Tolerance drives the colours)"),
-        ("Breakdown levels", ", ".join(LEVEL_LABELS[level] for level in data.levels)),
-        ("Drill-down", f"{LEVEL_LABELS[data.drill_level]} → store" if data.drill_level else "none"),
-        ("Source", ", ".join(lin.source_views)),
-        ("Amounts", "Sales in the source currency; cells hold full precision, shown rounded."),
-        (
-            "Formulas",
-            "Variance, Variance %, WAPE, Bias and totals are formulas; totals use SUBTOTAL(9, …), "
-            "so they follow the autofilter.",
-        ),
-    ]
-    write_header(ws, 3, ["Lineage", "Value"])
-    for offset, (name, value) in enumerate(facts):
-        ws.cell(row=4 + offset, column=1, value=name).font = Font(bold=True)
-        ws.cell(row=4 + offset, column=2, value=value).alignment = Alignment(
-            horizontal="left", wrap_text=True
-        )
-    top = 4 + len(facts) + 1
-    write_header(ws, top, ["Measure", "Definition"])
-    for offset, (name, text) in enumerate(MEASURES):
-        ws.cell(row=top + 1 + offset, column=1, value=name).font = Font(bold=True)
-        ws.cell(row=top + 1 + offset, column=2, value=text).alignment = Alignment(
-            wrap_text=True, vertical="top"
-        )
-    set_widths(ws, {1: 30, 2: 110})

@@ -6,17 +6,18 @@ hands them (text, sort key, colour class), so the HTML and Excel reports cannot 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from reports.charts import Line, line_chart
+from reports.about import about_facts, definitions
+from reports.bridge import Bridge, axis_floor, build_bridge
+from reports.cells import Cell, figure_cells, key, member_cells, money, percent
+from reports.charts import Line, line_chart, waterfall_chart
 from reports.model import (
     LEVEL_LABELS,
-    MEASURES,
     DailyPoint,
     Figures,
     Miss,
@@ -24,6 +25,7 @@ from reports.model import (
     band,
     month_label,
 )
+from reports.narrative import narrative
 
 __all__ = ["render_html", "write_html", "Cell", "money", "percent"]
 
@@ -42,72 +44,24 @@ FIGURE_HEADERS = (
 MAX_LEVEL_CHARTS = 12
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One table cell: display text, sort key ('' sorts last) and CSS classes."""
-
-    text: str
-    sort: str = ""
-    css: str = ""
-
-
-def money(value: float | None, *, signed: bool = False, cents: bool = False) -> str:
-    """'1,234,567' (or with cents); '−1,234' with a true minus; '–' when missing."""
-    if value is None:
-        return "–"
-    text = f"{abs(value):,.2f}" if cents else f"{abs(round(value)):,.0f}"
-    if value < 0 and text.strip("0.,"):
-        return "\u2212" + text
-    return ("+" + text) if signed and value > 0 and text.strip("0.,") else text
-
-
-def percent(value: float | None, *, signed: bool = False) -> str:
-    """'12.3%' or '+12.3%'; '–' when missing."""
-    if value is None:
-        return "–"
-    text = f"{abs(value):.1%}"
-    if value < 0 and text != "0.0%":
-        return "\u2212" + text
-    return ("+" + text) if signed and value > 0 and text != "0.0%" else text
-
-
-def _key(value: float | None) -> str:
-    return "" if value is None else repr(float(value))
-
-
-def figure_cells(fig: Figures, tolerance: float) -> list[Cell]:
-    """The measure cells of one figure row, variance cells coloured by the tolerance band."""
-    colour = "num " + band(fig.variance_pct, tolerance)
-    return [
-        Cell(money(fig.plan), _key(fig.plan), "num"),
-        Cell(money(fig.actual), _key(fig.actual), "num"),
-        Cell(money(fig.variance, signed=True), _key(fig.variance), colour),
-        Cell(percent(fig.variance_pct, signed=True), _key(fig.variance_pct), colour),
-        Cell(money(fig.abs_error), _key(fig.abs_error), "num"),
-        Cell(percent(fig.wape), _key(fig.wape), "num"),
-        Cell(percent(fig.bias, signed=True), _key(fig.bias), "num"),
-        Cell(percent(fig.coverage_80), _key(fig.coverage_80), "num"),
-        Cell(percent(fig.coverage_95), _key(fig.coverage_95), "num"),
-    ]
-
-
 def _summary_rows(data: ReportData) -> list[dict]:
     month, prev, ytd = data.summary.month, data.summary.previous, data.summary.year_to_date
     tol = data.tolerance
+    scale = data.units.scale
 
     def row(name: str, attr: str, kind: str, *, in_ytd: bool = True, coloured: bool = False) -> dict:
         now = getattr(month, attr)
         before = getattr(prev, attr) if prev else None
         fmt = {
-            "money": lambda v: money(v, cents=True),
-            "signed": lambda v: money(v, signed=True, cents=True),
+            "money": lambda v: money(v, cents=True, scale=scale),
+            "signed": lambda v: money(v, signed=True, cents=True, scale=scale),
             "pct": percent,
             "spct": lambda v: percent(v, signed=True),
         }[kind]
         if now is None or before is None:
             change = "–"
         elif kind in ("money", "signed"):
-            change = money(now - before, signed=True, cents=True)
+            change = money(now - before, signed=True, cents=True, scale=scale)
         else:
             points = (now - before) * 100
             change = ("+" if points > 0.05 else "\u2212" if points < -0.05 else "") + f"{abs(points):.1f} pp"
@@ -123,9 +77,12 @@ def _summary_rows(data: ReportData) -> list[dict]:
             ],
         }
 
+    with_returns = month.returns or (prev and prev.returns)
+    returns = [row("Returns", "returns", "money", in_ytd=False)] if with_returns else []
     return [
         row("Plan", "plan", "money"),
         row("Actual", "actual", "money"),
+        *returns,
         row("Variance", "variance", "signed", coloured=True),
         row("Variance %", "variance_pct", "spct", coloured=True),
         row("Absolute error", "abs_error", "money", in_ytd=False),
@@ -155,7 +112,7 @@ def _daily_chart(
     )
 
 
-def _daily_rows(points: list[DailyPoint], tolerance: float) -> list[list[Cell]]:
+def _daily_rows(points: list[DailyPoint], tolerance: float, scale: int) -> list[list[Cell]]:
     """The daily table under the total chart (the same rows as the Excel Daily sheet)."""
     rows = []
     for p in points:
@@ -164,42 +121,95 @@ def _daily_rows(points: list[DailyPoint], tolerance: float) -> list[list[Cell]]:
             [
                 Cell(f"{p.day:%a %d %b}", p.day.isoformat()),
                 Cell("holiday" if p.holiday else "", "1" if p.holiday else "0"),
-                Cell(percent(p.promo_share), _key(p.promo_share), "num"),
-                Cell(percent(p.closed_share), _key(p.closed_share), "num"),
-                Cell(money(p.plan), _key(p.plan), "num"),
-                Cell(money(p.actual), _key(p.actual), "num"),
-                Cell(money(p.variance, signed=True), _key(p.variance), colour),
-                Cell(percent(p.variance_pct, signed=True), _key(p.variance_pct), colour),
-                Cell(money(p.lo_80), _key(p.lo_80), "num"),
-                Cell(money(p.hi_80), _key(p.hi_80), "num"),
+                Cell(percent(p.promo_share), key(p.promo_share), "num"),
+                Cell(percent(p.closed_share), key(p.closed_share), "num"),
+                Cell(money(p.plan, scale=scale), key(p.plan), "num"),
+                Cell(money(p.actual, scale=scale), key(p.actual), "num"),
+                Cell(money(p.variance, signed=True, scale=scale), key(p.variance), colour),
+                Cell(percent(p.variance_pct, signed=True), key(p.variance_pct), colour),
+                Cell(money(p.lo_80, scale=scale), key(p.lo_80), "num"),
+                Cell(money(p.hi_80, scale=scale), key(p.hi_80), "num"),
             ]
         )
     return rows
 
 
-def _miss_rows(misses: list[Miss], tolerance: float) -> list[list[Cell]]:
+def _miss_rows(misses: list[Miss], tolerance: float, scale: int) -> list[list[Cell]]:
     rows = []
     for rank, miss in enumerate(misses, start=1):
         colour = "num " + band(miss.variance_pct, tolerance)
         rows.append(
             [
                 Cell(str(rank), str(rank), "num"),
-                Cell(miss.member, miss.member),
+                Cell(miss.name, miss.name, "label"),
+                Cell(miss.member, miss.member, "id"),
                 Cell(f"{miss.day:%a %d %b}", miss.day.isoformat()),
-                Cell(money(miss.plan), _key(miss.plan), "num"),
-                Cell(money(miss.actual), _key(miss.actual), "num"),
-                Cell(money(miss.variance, signed=True), _key(miss.variance), colour),
-                Cell(percent(miss.variance_pct, signed=True), _key(miss.variance_pct), colour),
+                Cell(money(miss.plan, scale=scale), key(miss.plan), "num"),
+                Cell(money(miss.actual, scale=scale), key(miss.actual), "num"),
+                Cell(money(miss.variance, signed=True, scale=scale), key(miss.variance), colour),
+                Cell(percent(miss.variance_pct, signed=True), key(miss.variance_pct), colour),
                 Cell(", ".join(miss.flags), ", ".join(miss.flags), "flags"),
             ]
         )
     return rows
 
 
+def _bridge(data: ReportData) -> dict | None:
+    """The bridge's chart and table (the same steps as the Excel Bridge sheet)."""
+    if not data.bridge_level or data.bridge_level not in data.levels:
+        return None
+    bridge: Bridge = build_bridge(data.levels[data.bridge_level], data.bridge_level)
+    scale, tol = data.units.scale, data.tolerance
+    running = bridge.running()
+    steps = [("Plan", 0.0, bridge.plan, "total")]
+    steps += [
+        (s.label, a, b, "up" if b >= a else "down")
+        for s, (a, b) in zip(bridge.steps, running, strict=True)
+    ]
+    steps.append(("Actual", 0.0, bridge.actual, "total"))
+
+    def value(v: float, signed: bool) -> str:
+        return money(v, signed=signed, scale=scale)
+
+    id_header = data.id_header(bridge.level)
+    rows = []
+    for step in bridge.steps:
+        share = step.variance / bridge.variance if bridge.variance else None
+        fig = Figures(plan=step.plan, actual=step.actual)
+        ident = f"{len(step.members)} members" if step.is_other else step.members[0] if id_header else ""
+        rows.append(
+            [
+                Cell(step.label, step.label, "label"),
+                Cell(ident, ident, "id"),
+                *figure_cells(fig, tol, scale)[:4],
+                Cell(percent(share, signed=True), key(share), "num"),
+            ]
+        )
+    total = Figures(plan=bridge.plan, actual=bridge.actual)
+    return {
+        "level_label": bridge.level_label,
+        "id_header": id_header or "Members",
+        "chart": waterfall_chart(
+            steps,
+            title=f"Variance bridge by {bridge.level_label.lower()}: plan → actual ({data.units.label})",
+            floor=axis_floor(bridge),
+            y_format=lambda v: money(v, scale=scale),
+            value_format=value,
+        ),
+        "rows": rows,
+        "total": [
+            Cell(""),
+            *figure_cells(total, tol, scale)[:4],
+            Cell(percent(1.0) if bridge.variance else "–", css="num"),
+        ],
+    }
+
+
 def _context(data: ReportData) -> dict:
     """Everything the template shows, already computed and formatted."""
     tol = data.tolerance
     lin = data.lineage
+    scale = data.units.scale
     levels = []
     for level in data.flat_levels():
         rows = data.levels[level]
@@ -207,8 +217,10 @@ def _context(data: ReportData) -> dict:
             {
                 "id": f"level-{level}",
                 "label": LEVEL_LABELS[level],
-                "rows": [[Cell(r.member, r.member), *figure_cells(r.figures, tol)] for r in rows],
-                "total": figure_cells(data.summary.month, tol),
+                "id_header": data.id_header(level),
+                "rows": [member_cells(r, bool(data.id_header(level)), tol, scale) for r in rows],
+                "total": ([Cell("")] if data.id_header(level) else [])
+                + figure_cells(data.summary.month, tol, scale),
             }
         )
     drill = []
@@ -217,10 +229,10 @@ def _context(data: ReportData) -> dict:
         figures = members[member].figures if member in members else None
         drill.append(
             {
-                "member": member,
+                "member": data.label(data.drill_level or "", member),
                 "count": len(stores),
-                "summary": figure_cells(figures, tol) if figures else [],
-                "rows": [[Cell(s.member, s.member), *figure_cells(s.figures, tol)] for s in stores],
+                "summary": [Cell("")] + figure_cells(figures, tol, scale) if figures else [],
+                "rows": [member_cells(s, True, tol, scale) for s in stores],
             }
         )
     by_member = list(data.daily_by_member.items())[:MAX_LEVEL_CHARTS]
@@ -241,46 +253,59 @@ def _context(data: ReportData) -> dict:
         else None
     )
     made = f"{lin.plan_made_at:%Y-%m-%d %H:%M %Z}" if lin.plan_made_at else "unknown"
+    unit = data.units.caption
+    partial = (
+        f" Plan and actual of the {data.days_with_actuals} days with actuals (of {len(data.daily_total)})."
+        if data.missing_days
+        else ""
+    )
     return {
         "title": data.title,
         "month_label": month_label(data.month),
+        "month_scope": f" ({data.days_with_actuals} days with actuals)" if data.missing_days else "",
         "previous_label": month_label(data.previous_month),
         "headline": data.headline,
         "headline_band": band(data.summary.month.variance_pct, tol),
+        "narrative": narrative(data),
         "tolerance": percent(tol),
+        "unit": unit,
+        "figure_unit": unit + partial,
         "missing_days": ", ".join(f"{d:%d %b}" for d in data.missing_days),
+        "to_come": (
+            [
+                (
+                    f"Plan still to come ({len(data.missing_days)} days)",
+                    money(data.plan_to_come, cents=True, scale=scale),
+                ),
+                (
+                    "Plan of the whole month",
+                    money(data.summary.month.plan + data.plan_to_come, cents=True, scale=scale),
+                ),
+            ]
+            if data.missing_days
+            else []
+        ),
         "lineage": [
             ("Plan of record", f"run {lin.plan_run_id} ({lin.plan_kind}), made {made}"),
             ("Plan trained on data version", str(lin.plan_data_version or "unknown")),
             ("Actuals data version", str(lin.actuals_data_version)),
             ("Generated", f"{lin.generated_at:%Y-%m-%d %H:%M %Z}"),
         ],
-        "about": [
-            ("Report month", month_label(data.month)),
-            ("Plan of record run id", str(lin.plan_run_id)),
-            ("Plan run kind", lin.plan_kind),
-            ("Plan made at", made),
-            ("Plan trained on data version", str(lin.plan_data_version or "unknown")),
-            ("Actuals data version", str(lin.actuals_data_version)),
-            ("Model version", lin.model_version or "unknown"),
-            ("Code version", lin.code_version or "unknown"),
-            ("Generated at", f"{lin.generated_at:%Y-%m-%d %H:%M:%S %Z}"),
-            ("Generated by", lin.generator),
-            ("Tolerance band", f"±{percent(tol)}"),
-            ("Source", ", ".join(lin.source_views)),
-        ],
-        "measures": MEASURES,
+        "about": [(name, "unknown" if value is None else str(value)) for name, value in about_facts(data)],
+        "measures": definitions(),
         "summary_rows": _summary_rows(data),
         "figure_headers": FIGURE_HEADERS,
-        "daily_rows": _daily_rows(data.daily_total, tol),
+        "bridge": _bridge(data),
+        "daily_rows": _daily_rows(data.daily_total, tol, scale),
         "daily_chart": _daily_chart(
-            data.daily_total, "Daily plan vs actual · total (Sundays and holidays shaded)"
+            data.daily_total,
+            f"Daily plan vs actual · total, {data.units.label} (Sundays and holidays shaded)",
         ),
         "level_label": LEVEL_LABELS.get(data.chart_level or "", ""),
         "level_charts": [
             _daily_chart(
                 points,
-                f"{LEVEL_LABELS[data.chart_level or 'total']} {member}",
+                data.label(data.chart_level or "total", member),
                 width=430,
                 height=220,
                 with_band=False,
@@ -295,18 +320,19 @@ def _context(data: ReportData) -> dict:
         "levels": levels,
         "drill_label": LEVEL_LABELS.get(data.drill_level or "", ""),
         "drill": drill,
-        "misses_absolute": _miss_rows(data.misses_absolute, tol),
-        "misses_relative": _miss_rows(data.misses_relative, tol),
+        "miss_kind": LEVEL_LABELS[data.misses_absolute[0].level] if data.misses_absolute else "Store",
+        "misses_absolute": _miss_rows(data.misses_absolute, tol, scale),
+        "misses_relative": _miss_rows(data.misses_relative, tol, scale),
         "trend_chart": trend_chart,
         "trend_rows": [
             [
                 Cell(f"{p.month:%b %Y}", p.month.isoformat(), "current" if p.month == data.month else ""),
                 Cell(str(p.run_id or "–"), str(p.run_id or ""), "num"),
-                Cell(percent(p.wape), _key(p.wape), "num"),
-                Cell(percent(p.bias, signed=True), _key(p.bias), "num"),
-                Cell(percent(p.mape), _key(p.mape), "num"),
-                Cell(percent(p.coverage_80), _key(p.coverage_80), "num"),
-                Cell(percent(p.coverage_95), _key(p.coverage_95), "num"),
+                Cell(percent(p.wape), key(p.wape), "num"),
+                Cell(percent(p.bias, signed=True), key(p.bias), "num"),
+                Cell(percent(p.mape), key(p.mape), "num"),
+                Cell(percent(p.coverage_80), key(p.coverage_80), "num"),
+                Cell(percent(p.coverage_95), key(p.coverage_95), "num"),
             ]
             for p in trend
         ],

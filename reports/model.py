@@ -3,6 +3,17 @@
 Everything a renderer shows is computed here or in SQL; renderers only lay it out.
 Amounts are floats in the sales currency (actuals are numeric(18,4) in the database and
 sum exactly there; a float carries them to the cent). Ratios are fractions (0.02 = 2 %).
+Every member carries a label (from ``mart.member_label``) beside its id: renderers show the
+label and keep the id as a column for lookups, never as the only name.
+
+Returns: actual sales may be negative (net sales with returns). Variance % divides by |plan|,
+so its sign always says above (+) or below (−) plan; WAPE and bias divide by the gross actual
+(sum of |series-day actual| = actual + 2 × returns), so they stay meaningful when returns
+bring the net actual near or below zero.
+
+Partial months: when some days have no actuals yet, the figures of the month (summary,
+levels, bridge, narrative) cover only the days with actuals; the plan of the other days is
+``ReportData.plan_to_come``.
 """
 
 from __future__ import annotations
@@ -16,8 +27,9 @@ from forecasting import calendar
 __all__ = [
     "LEVEL_ORDER",
     "LEVEL_LABELS",
+    "ID_HEADERS",
+    "Units",
     "STORE_LEVELS",
-    "MEASURES",
     "Figures",
     "MemberRow",
     "DailyPoint",
@@ -52,57 +64,60 @@ LEVEL_LABELS: dict[str, str] = {
     "store": "Store",
     "series": "Series",
 }
+# Levels whose members are ids a reader cannot decode: tables show the label and this id column.
+ID_HEADERS: dict[str, str] = {"group": "Group id", "store": "Store id", "series": "Series id"}
 # Levels that are attributes of a store: they partition the stores, so they drill down to stores.
 STORE_LEVELS: tuple[str, ...] = ("store_type", "assortment", "state", "city")
 
-# Every measure either format shows, with its definition (the About sheet / section).
-MEASURES: tuple[tuple[str, str], ...] = (
-    (
-        "Plan",
-        "Sum of the plan-of-record point forecasts (yhat) of the month's days, for every series "
-        "in scope. The plan of record is the production run assigned to the month before it began.",
-    ),
-    ("Actual", "Sum of the current actual sales (latest data version) of the same series and days."),
-    ("Variance", "Actual − Plan. Positive: sales above plan."),
-    ("Variance %", "Variance ÷ Plan. Blank when the plan is zero."),
-    ("Absolute error", "Sum over series and days of |Actual − Plan| (errors do not cancel across stores)."),
-    ("WAPE", "Weighted absolute percentage error: Absolute error ÷ Actual. Blank when Actual is zero."),
-    (
-        "Bias",
-        "Variance ÷ Actual: the share of actual sales the plan missed overall (positive: plan too low).",
-    ),
-    ("MAPE", "Mean over series-days with non-zero actuals of |Actual − Plan| ÷ Actual."),
-    (
-        "Inside 80% / 95%",
-        "Share of series-days whose actual lies inside the plan's 80% / 95% prediction "
-        "interval. A well-calibrated plan has about 80% / 95%.",
-    ),
-    ("Low / High 80%, 95%", "Interval bounds summed over the series of an aggregate (a conservative band)."),
-    (
-        "Year to date",
-        "Plan and actual summed from January to the report month over the months that have a plan of record.",
-    ),
-    ("Previous month", "The same measures for the month before, against its own plan of record."),
-    ("Promo share", "Share of series that ran a promotion on the day."),
-    ("Closed share", "Share of series that were closed on the day."),
-    ("Holiday", "The day is a public holiday in the calendar."),
-    ("Tolerance band", "Variance % within ±tolerance is neutral; above is over plan, below is under plan."),
-    ("Largest misses (absolute)", "Store-days with the largest |Variance| in the month."),
-    (
-        "Largest misses (relative)",
-        "Store-days with the largest |Variance %| among those whose plan is at least "
-        "half the median store-day plan (so tiny plans do not dominate).",
-    ),
-)
-
 
 def ratio(numerator: float | None, denominator: float | None) -> float | None:
-    """numerator / denominator, or None when either is missing or the denominator is zero."""
+    """numerator / |denominator|, or None when either is missing or the denominator is zero.
+
+    Dividing by the magnitude keeps the numerator's sign: a variance above a negative plan
+    (returns) is still a positive percentage.
+    """
     if numerator is None or denominator is None or denominator == 0:
         return None
     if isinstance(numerator, float) and math.isnan(numerator):
         return None
-    return numerator / denominator
+    return numerator / abs(denominator)
+
+
+@dataclass(frozen=True)
+class Units:
+    """How amounts are labelled and scaled: a currency label and units or thousands.
+
+    Cells keep full precision; only the display is scaled (Excel: a number format ending in
+    ``,``), so formulas still add up to the cent.
+    """
+
+    currency: str = ""
+    thousands: bool = False
+
+    @property
+    def scale(self) -> int:
+        return 1000 if self.thousands else 1
+
+    @property
+    def label(self) -> str:
+        """'EUR', 'EUR thousands'; without a currency 'source units' / 'thousands'."""
+        if self.currency:
+            return f"{self.currency} thousands" if self.thousands else self.currency
+        return "thousands (source units)" if self.thousands else "source units"
+
+    @property
+    def caption(self) -> str:
+        """The unit line every table carries."""
+        return f"Amounts in {self.label}; percentages of plan or of actual as defined in About."
+
+    def amount(self, value: float, *, signed: bool = False) -> str:
+        """An amount for running text: 'EUR 1,234,567', 'EUR −1,234.6 thousand', '+512'."""
+        scaled = abs(value) / self.scale
+        number = f"{scaled:,.1f} thousand" if self.thousands else f"{scaled:,.0f}"
+        sign = "\u2212" if value < 0 and scaled >= (0.05 if self.thousands else 0.5) else ""
+        if signed and not sign and scaled >= (0.05 if self.thousands else 0.5):
+            sign = "+"
+        return f"{self.currency + ' ' if self.currency else ''}{sign}{number}"
 
 
 def band(variance_pct: float | None, tolerance: float) -> str:
@@ -131,6 +146,7 @@ class Figures:
     coverage_80: float | None = None
     coverage_95: float | None = None
     days: int | None = None
+    returns: float = 0.0  # sum of |negative series-day actuals| (0 without returns)
 
     @property
     def variance(self) -> float | None:
@@ -141,22 +157,35 @@ class Figures:
         return ratio(self.variance, self.plan)
 
     @property
+    def gross_actual(self) -> float | None:
+        """Sum of |series-day actual|: the actual plus twice the returns it nets out."""
+        return None if self.actual is None else self.actual + 2 * self.returns
+
+    @property
     def wape(self) -> float | None:
-        return ratio(self.abs_error, self.actual)
+        return ratio(self.abs_error, self.gross_actual)
 
     @property
     def bias(self) -> float | None:
-        return ratio(self.variance, self.actual)
+        return ratio(self.variance, self.gross_actual)
 
 
 @dataclass(frozen=True)
 class MemberRow:
-    """One member of a level for the month; ``parent`` is its drill-level member (stores only)."""
+    """One member of a level for the month; ``parent`` is its drill-level member (stores only).
+
+    ``member`` is the id (what lookups use); ``label`` is what a reader sees.
+    """
 
     level: str
     member: str
     figures: Figures
     parent: str | None = None
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.label or self.member
 
 
 @dataclass(frozen=True)
@@ -195,6 +224,11 @@ class Miss:
     promo_share: float | None
     closed_share: float | None
     holiday: bool
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.label or self.member
 
     @property
     def variance(self) -> float:
@@ -273,6 +307,26 @@ class ReportData:
     misses_relative: list[Miss] = field(default_factory=list)
     accuracy_trend: list[AccuracyPoint] = field(default_factory=list)
     missing_days: list[date] = field(default_factory=list)
+    plan_to_come: float = 0.0  # plan of the missing days (total); the figures above exclude it
+    units: Units = field(default_factory=Units)
+    bridge_level: str | None = None
+    labels: dict[tuple[str, str], str] = field(default_factory=dict)  # (level, member) -> label
+
+    def id_header(self, level: str) -> str | None:
+        """The id column's header of a level's table, or None when its members need none
+        (store attributes, or product groups whose id is their name)."""
+        header = ID_HEADERS.get(level)
+        if header and any(row.name != row.member for row in self.levels.get(level, [])):
+            return header
+        return None
+
+    def label(self, level: str, member: str) -> str:
+        """The reader's name of a level member (the id only if the mart had no label for it)."""
+        return self.labels.get((level, member), member)
+
+    @property
+    def days_with_actuals(self) -> int:
+        return len(self.daily_total) - len(self.missing_days)
 
     @property
     def previous_month(self) -> date:
@@ -284,17 +338,25 @@ class ReportData:
 
     @property
     def headline(self) -> str:
-        """One sentence a reader takes away."""
+        """One sentence a reader takes away (like with like: only the days with actuals)."""
         figures = self.summary.month
         pct = figures.variance_pct
         if pct is None or figures.actual is None:
             return "No variance can be computed: the plan is zero."
-        position = {"over": "above", "under": "below", "neutral": "within"}[band(pct, self.tolerance)]
+        inside = "inside" if band(pct, self.tolerance) == "neutral" else "outside"
         direction = "above" if pct >= 0 else "below"
-        inside = "inside" if position == "within" else "outside"
+        amount = self.units.amount
+        sentence = (
+            f"Actual sales of {amount(figures.actual)} were {abs(pct):.1%} {direction} the plan of "
+            f"{amount(figures.plan)} ({inside} the ±{self.tolerance:.1%} tolerance band)."
+        )
+        if not self.missing_days:
+            return sentence
+        rest = len(self.missing_days)
         return (
-            f"Actual sales of {figures.actual:,.0f} were {abs(pct):.1%} {direction} the plan of "
-            f"{figures.plan:,.0f} ({inside} the ±{self.tolerance:.1%} tolerance band)."
+            f"Over the {self.days_with_actuals} of {len(self.daily_total)} days with actuals, "
+            f"{sentence[0].lower()}{sentence[1:-1]}; the plan of the other {rest} day"
+            f"{'s' if rest != 1 else ''}, {amount(self.plan_to_come)}, is still to come."
         )
 
     def flat_levels(self) -> list[str]:

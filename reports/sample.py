@@ -82,12 +82,18 @@ def sample_report_data(
         ]
 
     everything = np.ones((stores, days), dtype=bool)
+    # Labels the way mart.member_label builds them.
+    prefix = {"store_type": "type ", "assortment": "assortment ", "state": ""}
+    labels = {(level, v): prefix[level] + v for level, values in attrs.items() for v in values}
+    for i, sid in enumerate(ids):
+        kind, assortment = attrs["store_type"][i], attrs["assortment"][i]
+        labels[("store", sid)] = f"Store {sid} · type {kind} · assortment {assortment}"
     levels: dict[str, list[MemberRow]] = {}
     for level, values in attrs.items():
         rows = []
         for member in sorted(set(values)):
             mask = np.array([v == member for v in values])[:, None] & everything
-            rows.append(MemberRow(level, member, figures(mask)))
+            rows.append(MemberRow(level, member, figures(mask), label=labels[(level, member)]))
         levels[level] = sorted(rows, key=lambda r: -r.figures.plan)
     store_rows = [
         MemberRow(
@@ -95,6 +101,7 @@ def sample_report_data(
             sid,
             figures((np.arange(stores)[:, None] == i) & everything),
             parent=attrs["store_type"][i],
+            label=labels[("store", sid)],
         )
         for i, sid in enumerate(ids)
     ]
@@ -117,6 +124,7 @@ def sample_report_data(
             float(promo[i, j]),
             float(closed[i, j]),
             dates[j] in holidays,
+            labels[("store", ids[i])],
         )
         for i in range(stores)
         for j in range(days)
@@ -175,4 +183,6 @@ def sample_report_data(
         misses_absolute=absolute,
         misses_relative=relative,
         accuracy_trend=trend,
+        bridge_level="store_type",
+        labels=labels,
     )

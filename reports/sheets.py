@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.model import Figures
+from reports.model import Figures, Units
 
 __all__ = [
     "MONEY",
@@ -30,6 +30,8 @@ __all__ = [
     "TOLERANCE_NAME",
     "FigureColumns",
     "write_title",
+    "write_text",
+    "scale_formats",
     "write_header",
     "write_figures",
     "style_total_row",
@@ -113,12 +115,52 @@ class FigureColumns:
         return self.first + len(FIGURE_HEADERS) - 1
 
 
-def write_title(ws: Worksheet, title: str, subtitle: str) -> None:
-    """Rows 1-2: the sheet's title and its lineage line."""
+def write_title(ws: Worksheet, title: str, subtitle: str, unit: str | None = None) -> None:
+    """Rows 1-3: the sheet's title, its lineage line and the unit of its amounts."""
     ws["A1"] = title
     ws["A1"].font = Font(bold=True, size=14, color=NAVY)
     ws["A2"] = subtitle
     ws["A2"].font = Font(italic=True, color="595959")
+    if unit:
+        ws["A3"] = unit
+        ws["A3"].font = Font(italic=True, color="595959")
+
+
+def write_text(ws: Worksheet, row: int, column: int, text: str, **font: object) -> None:
+    """A text cell (labels and ids): stored as a string with the text format, so it sorts and
+    filters as text and an id such as 0044 keeps its zeros."""
+    cell = ws.cell(row=row, column=column, value=str(text))
+    cell.number_format = "@"
+    if font:
+        cell.font = Font(**font)  # type: ignore[arg-type]
+
+
+# Amount formats shown in thousands: a trailing comma divides the display by 1,000 (Excel and
+# LibreOffice); the cells keep full precision, so formulas still add up to the cent.
+_THOUSANDS = {
+    MONEY: "#,##0.0,",
+    MONEY_CENTS: "#,##0.00,",
+    MONEY_SIGNED: "+#,##0.0,;-#,##0.0,;0.0,",
+    "+#,##0.00;-#,##0.00;0.00": "+#,##0.00,;-#,##0.00,;0.00,",
+}
+
+
+def scale_formats(ws: Worksheet, units: Units) -> None:
+    """Show every amount of ``ws`` (cells and chart axes) in ``units``' scale."""
+    if not units.thousands:
+        return
+    for cell in ws._cells.values():
+        scaled = _THOUSANDS.get(cell.number_format)
+        if scaled:
+            cell.number_format = scaled
+    for chart in ws._charts:
+        current = chart.y_axis.numFmt.formatCode if chart.y_axis.numFmt else ""
+        scaled = _THOUSANDS.get(current)
+        if scaled:
+            chart.y_axis.number_format = scaled
+        for series in chart.series:  # value labels (the bridge's totals)
+            if series.dLbls is not None and series.dLbls.numFmt in _THOUSANDS:
+                series.dLbls.numFmt = _THOUSANDS[series.dLbls.numFmt]
 
 
 def write_header(ws: Worksheet, row: int, headers: Sequence[str], first: int = 1) -> None:
@@ -146,6 +188,8 @@ def write_figures(
     """The measure cells of one row: values, or SUBTOTAL(9) of rows ``subtotal_of`` (inclusive).
 
     Coverage cannot be summed, so subtotal rows carry the coverage of their own scope as values.
+    With returns, WAPE and bias divide by the gross actual: the actual plus twice the returns
+    (a value in the formula, so the cell still shows how it is computed).
     """
     p, a, v, e = cols.plan, cols.actual, cols.variance, cols.abs_error
     if subtotal_of:
@@ -158,13 +202,14 @@ def write_figures(
         plan_cell, actual_cell, error_cell = figures.plan, figures.actual, figures.abs_error
         has_actual = figures.actual is not None
     values: list[object] = [plan_cell, actual_cell]
+    gross = f"({a}{row}+2*{figures.returns!r})" if figures.returns else f"{a}{row}"
     if has_actual:
         values += [
             f"={a}{row}-{p}{row}",
-            f'=IF({p}{row}=0,"",{v}{row}/{p}{row})',
+            f'=IF({p}{row}=0,"",{v}{row}/ABS({p}{row}))',
             error_cell,
-            f'=IF({a}{row}=0,"",{e}{row}/{a}{row})',
-            f'=IF({a}{row}=0,"",{v}{row}/{a}{row})',
+            f'=IF({gross}=0,"",{e}{row}/{gross})',
+            f'=IF({gross}=0,"",{v}{row}/{gross})',
         ]
     else:
         values += [None] * 5

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from planfact.config import Settings
+from reports.bridge import BRIDGE_LEVELS
 
 __all__ = ["register"]
 
@@ -51,9 +52,36 @@ def register(sub: argparse._SubParsersAction) -> None:
         "(default: the first with 2+ members)",
     )
     month.add_argument(
+        "--bridge-level",
+        choices=BRIDGE_LEVELS,
+        default=None,
+        help="level of the variance bridge plan → actual and of the narrative's contributors "
+        "(default PLANFACT_REPORT_BRIDGE_LEVEL, else product group, else the first store attribute)",
+    )
+    month.add_argument(
+        "--currency",
+        default=None,
+        metavar="LABEL",
+        help="currency label of the amounts, e.g. EUR "
+        "(default PLANFACT_REPORT_CURRENCY; empty: source units)",
+    )
+    scale = month.add_mutually_exclusive_group()
+    scale.add_argument(
+        "--thousands",
+        dest="scale",
+        action="store_const",
+        const="thousands",
+        default=None,
+        help="show amounts in thousands (cells keep full precision; default PLANFACT_REPORT_SCALE)",
+    )
+    scale.add_argument(
+        "--units", dest="scale", action="store_const", const="units", help="show amounts in units"
+    )
+    month.add_argument(
         "--allow-partial",
         action="store_true",
-        help="render even when some days of the month have no actuals yet (flagged in the report)",
+        help="render even when some days of the month have no actuals yet: the figures compare "
+        "the days with actuals and the rest of the plan is shown as still to come",
     )
     month.add_argument(
         "--refresh-mart", action="store_true", help="refresh the materialized mart views first"
@@ -73,6 +101,9 @@ def _month(args: argparse.Namespace, settings: Settings) -> int:
         drill_level=args.drill_level,
         allow_partial=args.allow_partial,
         refresh_mart=args.refresh_mart,
+        bridge_level=args.bridge_level,
+        currency=args.currency,
+        scale=args.scale,
     )
     for path in paths:
         print(path)

@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 VIEW_ORDER: tuple[str, ...] = (
     "mart.series_dim",
     "mart.series_level",
+    "mart.member_label",
     "mart.sales_daily",
     "mart.sales_monthly",
     "mart.plan_fact_daily",

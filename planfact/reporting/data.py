@@ -1,10 +1,15 @@
 """Read one month's report content from the mart views into a ReportData.
 
 Reads only ``mart.*`` views (plan_fact_monthly, plan_fact_daily, forecast_accuracy,
-run_registry, series_dim, plan_fact_series_day), all in one read-only repeatable-read
-snapshot, so the figures of one report always belong together. A month without a plan of
-record, without actuals, or whose materialized views are older than the live data is refused
-with a message that names what is missing.
+run_registry, series_dim, member_label, plan_fact_series_day), all in one read-only
+repeatable-read snapshot, so the figures of one report always belong together. A month without
+a plan of record, without actuals, or whose materialized views are older than the live data is
+refused with a message that names what is missing.
+
+Every member gets its label from ``mart.member_label``. A partial month (``allow_partial``)
+compares like with like: the plan of the days without actuals is taken out of every figure of
+the month (and of year to date) and reported as ``plan_to_come``. Returns (negative
+series-day actuals) are summed per member so WAPE and bias can use the gross actual.
 """
 
 from __future__ import annotations
@@ -19,9 +24,12 @@ from psycopg.pq import TransactionStatus
 
 from forecasting.calendar import add_months
 from planfact import __version__
+from planfact.config import Settings
 from planfact.db.queries import execute
 from planfact.errors import PlanfactError, UsageError
+from reports.bridge import BRIDGE_LEVELS
 from reports.model import (
+    LEVEL_LABELS,
     LEVEL_ORDER,
     STORE_LEVELS,
     AccuracyPoint,
@@ -32,9 +40,17 @@ from reports.model import (
     Miss,
     ReportData,
     Summary,
+    Units,
 )
 
-__all__ = ["load_report_data", "SOURCE_VIEWS", "TOP_MISSES", "TREND_MONTHS", "MAX_CHART_MEMBERS"]
+__all__ = [
+    "load_report_data",
+    "report_units",
+    "SOURCE_VIEWS",
+    "TOP_MISSES",
+    "TREND_MONTHS",
+    "MAX_CHART_MEMBERS",
+]
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +60,19 @@ SOURCE_VIEWS = (
     "mart.forecast_accuracy",
     "mart.run_registry",
     "mart.series_dim",
+    "mart.member_label",
 )
 TOP_MISSES = 15
 TREND_MONTHS = 13  # the month and the twelve before it
 MAX_CHART_MEMBERS = 12
+
+
+def report_units(settings: Settings, *, currency: str | None = None, scale: str | None = None) -> Units:
+    """The report's units: the arguments where given, else the settings."""
+    chosen = (scale or settings.report_scale).strip().lower()
+    if chosen not in ("units", "thousands"):
+        raise UsageError(f"bad scale {scale!r}: choose units or thousands")
+    return Units(settings.report_currency if currency is None else currency.strip(), chosen == "thousands")
 
 
 def _rows(conn: psycopg.Connection, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -60,14 +85,16 @@ def _float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def _figures(row: dict[str, Any]) -> Figures:
+def _figures(row: dict[str, Any], *, to_come: float = 0.0, returns: float = 0.0) -> Figures:
+    """A row's figures; ``to_come`` (plan of days without actuals) is taken out of the plan."""
     return Figures(
-        plan=float(row["plan"] or 0.0),
+        plan=float(row["plan"] or 0.0) - to_come,
         actual=_float(row["actual"]),
         abs_error=_float(row["abs_error"]),
         coverage_80=_float(row["coverage_80"]),
         coverage_95=_float(row["coverage_95"]),
-        days=row.get("days"),
+        days=row.get("actual_days") if to_come else row.get("days"),
+        returns=returns,
     )
 
 
@@ -79,14 +106,21 @@ def load_report_data(
     drill_level: str | None = None,
     allow_partial: bool = False,
     generated_at: datetime | None = None,
+    bridge_level: str | None = None,
+    units: Units | None = None,
 ) -> ReportData:
     """The report of ``month`` (first day) from the mart, in one read-only snapshot."""
+    if bridge_level is not None and bridge_level not in BRIDGE_LEVELS:
+        raise UsageError(f"bad bridge level {bridge_level!r}: choose one of {', '.join(BRIDGE_LEVELS)}")
     # A snapshot can only be chosen by the first statement; inside a caller's transaction we read in it.
     fresh = conn.info.transaction_status == TransactionStatus.IDLE
     with conn.transaction():
         if fresh:
             execute(conn, "reports/snapshot")
-        return _load(conn, month, tolerance, drill_level, allow_partial, generated_at)
+        data = _load(conn, month, tolerance, drill_level, allow_partial, generated_at)
+    data.units = units or Units()
+    data.bridge_level = _bridge_level(data, bridge_level)
+    return data
 
 
 def _load(
@@ -128,16 +162,23 @@ def _load(
             f"({missing[0]:%Y-%m-%d}…{missing[-1]:%Y-%m-%d}); load them, or pass --allow-partial"
         )
 
+    labels = {(r["level"], r["member"]): r["label"] for r in _rows(conn, "reports/member_labels", {})}
+    to_come = _plan_to_come(conn, month, missing)
+    returns = {(r["level"], r["member"]): float(r["returns"]) for r in _rows(conn, "reports/returns", params)}
     by_level: dict[str, list[MemberRow]] = defaultdict(list)
     for row in monthly:
-        by_level[row["level"]].append(MemberRow(row["level"], row["member"], _figures(row)))
+        key = (row["level"], row["member"])
+        figures = _figures(row, to_come=to_come.get(key, 0.0), returns=returns.get(key, 0.0))
+        by_level[row["level"]].append(
+            MemberRow(row["level"], row["member"], figures, label=labels.get(key, row["member"]))
+        )
     levels = _breakdown_levels(by_level)
     drill_level = _drill_level(levels, drill_level)
     drill: dict[str, list[MemberRow]] = {}
     if drill_level and "store" in levels:
         parent_of = {r["store_id"]: r[drill_level] for r in _rows(conn, "reports/store_members", {})}
         stores = [
-            MemberRow("store", s.member, s.figures, parent_of.get(s.member, "unknown"))
+            MemberRow("store", s.member, s.figures, parent_of.get(s.member, "unknown"), s.label)
             for s in levels["store"]
         ]
         levels["store"] = stores
@@ -163,6 +204,7 @@ def _load(
                 _float(row["promo_share"]),
                 _float(row["closed_share"]),
                 bool(row["holiday"]),
+                labels.get((miss_level, row["member"]), row["member"]),
             )
         )
     previous_rows = _rows(conn, "reports/month_total", {"month": add_months(month, -1)})
@@ -195,14 +237,17 @@ def _load(
         generator=f"planfact {__version__}",
         source_views=SOURCE_VIEWS,
     )
+    total_to_come = to_come.get(("total", "all"), 0.0)
     return ReportData(
         month=month,
         tolerance=tolerance,
         lineage=lineage,
         summary=Summary(
-            month=_figures(total),
+            month=by_level["total"][0].figures,
             previous=previous,
-            year_to_date=Figures(plan=float(total["ytd_plan"] or 0.0), actual=_float(total["ytd_actual"])),
+            year_to_date=Figures(
+                plan=float(total["ytd_plan"] or 0.0) - total_to_come, actual=_float(total["ytd_actual"])
+            ),
         ),
         levels=levels,
         daily_total=daily_total,
@@ -214,7 +259,29 @@ def _load(
         misses_relative=misses["relative"],
         accuracy_trend=trend,
         missing_days=missing,
+        plan_to_come=total_to_come,
+        labels=labels,
     )
+
+
+def _plan_to_come(conn: psycopg.Connection, month: date, missing: list[date]) -> dict[tuple[str, str], float]:
+    """(level, member) -> plan of the days without actuals (empty for a complete month)."""
+    if not missing:
+        return {}
+    rows = _rows(conn, "reports/plan_to_come", {"month": month, "days": missing})
+    return {(r["level"], r["member"]): float(r["plan"] or 0.0) for r in rows}
+
+
+def _bridge_level(data: ReportData, wanted: str | None) -> str | None:
+    """The chosen bridge level, else product group, else the first store level with 2+ members."""
+    if wanted is not None:
+        if wanted not in data.levels:
+            raise UsageError(
+                f"bridge level {wanted!r} ({LEVEL_LABELS[wanted].lower()}) has fewer than two members "
+                f"this month; choose one of {', '.join(lv for lv in BRIDGE_LEVELS if lv in data.levels)}"
+            )
+        return wanted
+    return next((lv for lv in ("group", *STORE_LEVELS, "store") if lv in data.levels), None)
 
 
 def _check_fresh(conn: psycopg.Connection, month: date, plan: dict[str, Any], total: dict[str, Any]) -> None:

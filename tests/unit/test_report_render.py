@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 
 from reports import render_files
 from reports.charts import Line, line_chart, nice_ticks
+from reports.definitions import MEASURES
 from reports.html import money, percent, render_html
-from reports.model import MEASURES, Figures, MemberRow, band, ratio
+from reports.model import Figures, MemberRow, band, ratio
 from reports.sample import sample_report_data
 
 FORMULA_CELL = re.compile(r"^([A-Z]+)(\d+)$")
@@ -49,6 +50,9 @@ def _evaluate(ws, ref: str, depth: int = 0):
     if m := re.fullmatch(r'IF\(([A-Z]+\d+)=0,"",([A-Z]+\d+)/([A-Z]+\d+)\)', formula):
         den = _evaluate(ws, m.group(1), depth + 1)
         return "" if den == 0 else _evaluate(ws, m.group(2), depth + 1) / den
+    if m := re.fullmatch(r'IF\(([A-Z]+\d+)=0,"",([A-Z]+\d+)/ABS\(([A-Z]+\d+)\)\)', formula):
+        den = _evaluate(ws, m.group(1), depth + 1)  # variance % divides by |plan|
+        return "" if den == 0 else _evaluate(ws, m.group(2), depth + 1) / abs(den)
     if m := re.fullmatch(r"([A-Z]+\d+)-([A-Z]+\d+)", formula):
         return _evaluate(ws, m.group(1), depth + 1) - _evaluate(ws, m.group(2), depth + 1)
     if m := re.fullmatch(r"\(([A-Z]+\d+)-([A-Z]+\d+)\)\*100", formula):
@@ -67,6 +71,7 @@ def test_workbook_has_every_sheet_with_frozen_headers(workbook_path: Path) -> No
     wb = load_workbook(workbook_path)
     assert wb.sheetnames == [
         "Summary",
+        "Bridge",
         "Store type",
         "Assortment",
         "State",
@@ -81,8 +86,9 @@ def test_workbook_has_every_sheet_with_frozen_headers(workbook_path: Path) -> No
         assert wb[name].freeze_panes is not None, name
         assert wb[name].auto_filter.ref, name
     assert "Tolerance" in wb.defined_names
-    assert wb.defined_names["Tolerance"].attr_text == "'Summary'!$B$9"
-    assert wb["Summary"]["B9"].value == pytest.approx(0.02)
+    row = _row_of(wb["Summary"], "Tolerance band (±)")
+    assert wb.defined_names["Tolerance"].attr_text == f"'Summary'!$B${row}"
+    assert wb["Summary"][f"B{row}"].value == pytest.approx(0.02)
 
 
 def test_summary_formulas_equal_the_model(workbook_path: Path, data) -> None:
@@ -113,11 +119,12 @@ def test_summary_formulas_equal_the_model(workbook_path: Path, data) -> None:
 def test_level_sheet_formulas_number_formats_and_bands(workbook_path: Path, data) -> None:
     ws = load_workbook(workbook_path)["Store type"]
     rows = data.levels["store_type"]
-    assert [ws[f"A{5 + i}"].value for i in range(len(rows))] == [r.member for r in rows]
+    assert [ws[f"A{5 + i}"].value for i in range(len(rows))] == [r.label for r in rows]
+    assert all(ws[f"A{5 + i}"].data_type == "s" for i in range(len(rows)))  # labels are text cells
     for i, member in enumerate(rows):
         r = 5 + i
         assert ws[f"D{r}"].value == f"=C{r}-B{r}"
-        assert ws[f"E{r}"].value == f'=IF(B{r}=0,"",D{r}/B{r})'
+        assert ws[f"E{r}"].value == f'=IF(B{r}=0,"",D{r}/ABS(B{r}))'
         assert _evaluate(ws, f"E{r}") == pytest.approx(member.figures.variance_pct)
         assert _evaluate(ws, f"G{r}") == pytest.approx(member.figures.wape)
         assert ws[f"B{r}"].number_format == "#,##0"
@@ -139,15 +146,17 @@ def test_drill_sheet_groups_stores_under_their_member(workbook_path: Path, data)
     ws = load_workbook(workbook_path)["Stores by store type"]
     assert ws.sheet_properties.outlinePr.summaryBelow is False
     for member, stores in data.drill.items():
-        row = _row_of(ws, member)
-        assert ws[f"C{row}"].value == f"=SUBTOTAL(9,C{row + 1}:C{row + len(stores)})"
+        row = _row_of(ws, data.label("store_type", member))
+        assert ws[f"D{row}"].value == f"=SUBTOTAL(9,D{row + 1}:D{row + len(stores)})"
         plan = sum(s.figures.plan for s in stores)
-        assert _evaluate(ws, f"C{row}") == pytest.approx(plan)
+        assert _evaluate(ws, f"D{row}") == pytest.approx(plan)
+        assert [ws[f"B{row + 1 + k}"].value for k in range(len(stores))] == [s.label for s in stores]
+        assert [ws[f"C{row + 1 + k}"].value for k in range(len(stores))] == [s.member for s in stores]
         assert ws.row_dimensions[row].outline_level == 0
         assert all(ws.row_dimensions[row + k].outline_level == 1 for k in range(1, len(stores) + 1))
     total = _row_of(ws, "Total")
-    assert _evaluate(ws, f"C{total}") == pytest.approx(data.summary.month.plan)  # no double counting
-    assert _evaluate(ws, f"D{total}") == pytest.approx(data.summary.month.actual)
+    assert _evaluate(ws, f"D{total}") == pytest.approx(data.summary.month.plan)  # no double counting
+    assert _evaluate(ws, f"E{total}") == pytest.approx(data.summary.month.actual)
 
 
 def test_charts_daily_misses_and_about(workbook_path: Path, data) -> None:
@@ -162,8 +171,9 @@ def test_charts_daily_misses_and_about(workbook_path: Path, data) -> None:
     assert len(wb["Accuracy trend"]._charts) == 2
     misses = wb["Largest misses"]
     first = data.misses_absolute[0]
-    assert misses["B6"].value == first.member and misses["E6"].value == pytest.approx(first.plan)
-    assert _evaluate(misses, "G6") == pytest.approx(first.variance)
+    assert (misses["B6"].value, misses["C6"].value) == (first.label, first.member)
+    assert misses["F6"].value == pytest.approx(first.plan)
+    assert _evaluate(misses, "H6") == pytest.approx(first.variance)
     about = wb["About"]
     texts = {cell.value for row in about.iter_rows() for cell in row if cell.value is not None}
     assert {name for name, _ in MEASURES} <= texts
@@ -175,7 +185,7 @@ def test_html_is_self_contained_and_shows_the_same_numbers(data) -> None:
     assert page.startswith("<!DOCTYPE html>")
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
     assert "<link" not in page and "<script src" not in page and "@import" not in page
-    assert page.count("<svg") == 1 + len(data.daily_by_member) + 1
+    assert page.count("<svg") == 1 + 1 + len(data.daily_by_member) + 1  # bridge, daily, members, trend
     assert "position: sticky" in page and "@media print" in page
     assert money(data.summary.month.plan, cents=True) in page
     assert percent(data.summary.month.variance_pct, signed=True) in page
@@ -191,7 +201,7 @@ def test_html_is_self_contained_and_shows_the_same_numbers(data) -> None:
 def test_html_escapes_member_names_and_recolours_with_the_tolerance(data) -> None:
     evil = "<script>alert(1)</script>"
     rows = [
-        dataclasses.replace(r, member=evil if i == 0 else r.member)
+        dataclasses.replace(r, member=evil if i == 0 else r.member, label=evil if i == 0 else r.label)
         for i, r in enumerate(data.levels["store_type"])
     ]
     page = render_html(dataclasses.replace(data, levels={**data.levels, "store_type": rows}))

@@ -1,1 +1,0 @@
-"""The alembic migrations, shipped as package data ``planfact._migrations`` (see ``planfact.db.migrate``)."""

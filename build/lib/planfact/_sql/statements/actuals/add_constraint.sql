@@ -1,1 +1,0 @@
-alter table core.actuals add constraint {name} {definition}

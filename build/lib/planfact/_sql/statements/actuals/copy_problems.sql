@@ -1,1 +1,0 @@
-copy pg_temp.load_problem (line_no, column_name, reason, raw_line) from stdin

@@ -1,1 +1,0 @@
-copy pg_temp.actuals_stage_text ({columns}) from stdin

@@ -1,2 +1,0 @@
--- the series summary is rebuilt after a quarantine removed the refused lines.
-drop table pg_temp.load_series

@@ -1,1 +1,0 @@
-select 1 from pg_database where datname = %(name)s

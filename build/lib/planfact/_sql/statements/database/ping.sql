@@ -1,2 +1,0 @@
--- proves a connection works (the demo checks psql can reach the database)
-select 1

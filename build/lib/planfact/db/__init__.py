@@ -1,1 +1,0 @@
-"""Database access: connections, the embedded server, admin, locks, SQL by name, migrations."""
