@@ -10,7 +10,7 @@
   with the file's sha256 and when.
 
 Revision ID: 0006_ingest_contracts
-Revises: 0005_mart
+Revises: 0020_reports_member_label
 Create Date: 2026-11-24
 """
 
@@ -25,7 +25,7 @@ from planfact.db.objects import create_objects, drop_objects
 from planfact.db.queries import sql_file
 
 revision: str = "0006_ingest_contracts"
-down_revision: str | None = "0005_mart"
+down_revision: str | None = "0020_reports_member_label"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
