@@ -48,7 +48,8 @@ def upgrade() -> None:
     op.create_index("data_version_sha256", "data_version", ["source_sha256"], schema="core")
     op.create_table(
         "data_version_file",
-        sa.Column("version_id", sa.Integer, sa.ForeignKey(VERSION_FK), nullable=False),
+        # the files are part of their version: they go with it
+        sa.Column("version_id", sa.Integer, sa.ForeignKey(VERSION_FK, ondelete="CASCADE"), nullable=False),
         sa.Column("file_no", sa.SmallInteger, nullable=False),
         sa.Column("source_name", sa.Text, nullable=False),
         sa.Column("source_sha256", sa.CHAR(64), nullable=False),

@@ -62,9 +62,8 @@ class Unknown:
             if ids:
                 shown = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
                 parts.append(f"{len(ids)} unknown {label}{'s' if len(ids) != 1 else ''}: {shown}")
-        return "; ".join(parts) + (
-            ": `planfact load stores FILE` adds stores, --new-stores creates the unknown ones bare"
-        )
+        hint = "`planfact load stores FILE` adds stores, " if self.stores else ""
+        return "; ".join(parts) + f": {hint}--new-stores creates the unknown ones bare"
 
 
 @dataclass(frozen=True)
