@@ -63,6 +63,7 @@ class _Options:
     loaded_by: str | None
     today: date | None
     note: str | None
+    once: bool = False
 
 
 class _AllRefused(Exception):
@@ -85,12 +86,15 @@ def load_actuals(
     loaded_by: str | None = None,
     today: date | None = None,
     note: str | None = None,
+    once: bool = False,
 ) -> LoadResult:
     """Load daily actuals from CSV(.gz) files as one new data version (see the module doc).
 
     ``new_series``: accept stores and product groups not in the reference data (created bare).
+    ``once``: a file loaded before is "already loaded", whatever was restated since (a landing
+    folder replays every file on each run: the original of a restated month must not undo it).
     """
-    options = _Options("actuals", layout, mapping, quarantine, new_series, loaded_by, today, note)
+    options = _Options("actuals", layout, mapping, quarantine, new_series, loaded_by, today, note, once)
     return _load(conn, paths, options)
 
 
@@ -104,9 +108,11 @@ def load_plan(
     new_series: bool = False,
     loaded_by: str | None = None,
     note: str | None = None,
+    once: bool = False,
 ) -> LoadResult:
-    """Load known future flags (promo, open, holidays; no sales) as one new data version."""
-    options = _Options("plan", layout, mapping, quarantine, new_series, loaded_by, None, note)
+    """Load known future flags (promo, open, holidays; no sales) as one new data version
+    (``new_series``, ``once``: as for ``load_actuals``)."""
+    options = _Options("plan", layout, mapping, quarantine, new_series, loaded_by, None, note, once)
     return _load(conn, paths, options)
 
 
@@ -185,7 +191,7 @@ def _run(conn: psycopg.Connection, sources: list[SourceFile], options: _Options)
     pending: list[tuple[SourceFile, int | None]] = []
     notes: list[str] = []
     for source in sources:
-        seen = _seen_before(conn, source)
+        seen = _seen_before(conn, source, options.once)
         if seen is not None and seen[1]:
             notes.append(f"{source.path.name}: already loaded as version {seen[0]}")
         else:
@@ -267,12 +273,15 @@ def _run(conn: psycopg.Connection, sources: list[SourceFile], options: _Options)
     )
 
 
-def _seen_before(conn: psycopg.Connection, source: SourceFile) -> tuple[int, bool] | None:
-    """(version that loaded the file, whether it surely still equals the current data), or None."""
+def _seen_before(conn: psycopg.Connection, source: SourceFile, once: bool) -> tuple[int, bool] | None:
+    """(version that loaded the file, whether it counts as loaded: surely still equal to the
+    current data, or ``once``), or None for a file never loaded."""
     row = fetch_one(conn, "versions/find_by_sha256", {"sha256": source.sha256})
     if row is None:
         return None
     version_id, period_start, period_end, files = row
+    if once:
+        return int(version_id), True
     if files != 1:
         return int(version_id), False  # a later file of its set may have overridden some rows
     params = {"version_id": version_id, "period_start": period_start, "period_end": period_end}

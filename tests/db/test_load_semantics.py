@@ -168,3 +168,21 @@ def test_new_stores_are_created_only_when_asked_and_counted(
         ("2", "b"),
         ("3", None),
     ]
+
+
+def test_landing_files_load_once_even_after_a_restatement(conn: psycopg.Connection, tmp_path: Path) -> None:
+    """What the pipeline asks (``once``): its landing folder is replayed on every run, and the
+    original file of a restated month must not undo the restatement."""
+    from planfact.actuals import load_actuals
+
+    original = Path(_file(tmp_path, "actuals_2015-01.csv", rossmann_rows(2, *JAN)))
+    restated = Path(_file(tmp_path, "actuals_2015-01_restated.csv", rossmann_rows(2, *JAN, bump=2)))
+    for _run in range(2):
+        first = load_actuals(conn, original, new_series=True, once=True)
+        second = load_actuals(conn, restated, once=True)
+    assert (first.version_id, first.already_loaded) == (1, True)
+    assert (second.version_id, second.already_loaded) == (2, True)
+    assert conn.execute("select count(*) from core.data_version").fetchone() == (2,)
+    restated_total = sum(float(r.split(",")[3]) for r in rossmann_rows(2, *JAN, bump=2))
+    current = conn.execute("select count(*), sum(sales) from core.actuals_current").fetchone()
+    assert current is not None and current[0] == 62 and float(current[1]) == restated_total
