@@ -8,7 +8,10 @@ the embedded server) and measures, median of ``--runs`` (default 3):
   not installed; the table says which);
 - full: ``load_actuals`` of the whole history into an empty, migrated database (sha256, typed
   COPY, checks, series, insert, index and key rebuild, month checksums, commit);
-- increment: ``load_actuals`` of July 2015 (34,565 rows) on top of the history to June 2015.
+- increment: ``load_actuals`` of July 2015 (34,565 rows) on top of the history to June 2015;
+- re-sent: the whole history sent again, once while it still equals the current data ("already
+  loaded" from the file's sha256 and one look at later restatements) and once after a one-row
+  restatement of its period (diffed in full and applied again as a new version).
 
     python bench/load.py [--runs 3] [--data ../shared/data/rossmann]
 """
@@ -82,12 +85,35 @@ def time_load(admin: str, before: list[Path], timed: Path) -> float:
         upgrade(url)
         with psycopg.connect(url) as conn:
             for path in before:
-                load_actuals(conn, path)
+                load_actuals(conn, path, new_series=True)
             started = time.perf_counter()
-            result = load_actuals(conn, timed)
+            result = load_actuals(conn, timed, new_series=True)
             elapsed = time.perf_counter() - started
         assert result.version_id is not None, result.message
         return elapsed
+
+
+def time_resend(admin: str, train: Path, folder: Path) -> tuple[float, float]:
+    """Seconds to re-send the history: unchanged (already loaded), then after a restatement."""
+    with gzip.open(train, "rt") as lines:
+        header, first = lines.readline(), lines.readline()
+    fields = first.rstrip("\n").split(",")
+    fields[3] = str(int(fields[3]) + 1)  # one store-day restated
+    restatement = folder / "restated.csv"
+    restatement.write_text(header + ",".join(fields) + "\n")
+    with throwaway_database(admin) as url:
+        upgrade(url)
+        with psycopg.connect(url) as conn:
+            load_actuals(conn, train, new_series=True)
+            started = time.perf_counter()
+            same = load_actuals(conn, train)
+            unchanged = time.perf_counter() - started
+            load_actuals(conn, restatement)
+            started = time.perf_counter()
+            again = load_actuals(conn, train)
+            restated = time.perf_counter() - started
+    assert same.already_loaded and again.restated == 1, (same.message, again.message)
+    return unchanged, restated
 
 
 def median_of(runs: int, measure: Callable[[], float]) -> float:
@@ -116,6 +142,9 @@ def main() -> int:
         raw = statistics.median(raw_times)
         full = median_of(args.runs, lambda: time_load(admin, [], train))
         increment = median_of(args.runs, lambda: time_load(admin, [history], july))
+        resent = [time_resend(admin, train, Path(tmp)) for _ in range(args.runs)]
+        unchanged = statistics.median(r[0] for r in resent)
+        restated = statistics.median(r[1] for r in resent)
     print(
         f"\nRossmann train.csv.gz, median of {args.runs} runs, "
         f"PostgreSQL {psycopg.connect(admin).info.server_version}, load average {os.getloadavg()[0]:.1f}\n"
@@ -132,6 +161,11 @@ def main() -> int:
     print(
         f"| `planfact load actuals`, July 2015 on top of history to June | {july_rows:,} | {increment:.2f} | "
         f"{july_rows / increment:,.0f} | | < 2 s |"
+    )
+    print(f"| the history sent again, unchanged (already loaded) | {rows:,} | {unchanged:.2f} | | | — |")
+    print(
+        f"| the history sent again after a one-row restatement (diffed, applied again) | {rows:,} | "
+        f"{restated:.2f} | {rows / restated:,.0f} | | — |"
     )
     return 0
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from planfact.errors import InputError
 
-__all__ = ["file_sha256"]
+__all__ = ["file_sha256", "set_sha256"]
 
 
 def file_sha256(path: Path) -> str:
@@ -22,3 +22,8 @@ def file_sha256(path: Path) -> str:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory, not a file") from None
+
+
+def set_sha256(digests: list[str]) -> str:
+    """Hex SHA-256 of a set of files, from their digests in order (a multi-file data version)."""
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()

@@ -178,10 +178,14 @@ def _load_file(conn: Any, item: LandingFile, loaded_by: str) -> None:
         loader = actuals.load_stores if item.kind == "stores" else actuals.load_holidays
         log.info(f"{item.kind} upserted", extra={"file": item.path.name, "rows": loader(conn, item.path)})
         return
+    # Unattended: new stores and product groups appear every month; they are created (the
+    # message counts them) instead of stopping the month for every other series. Each landing
+    # file loads once: the folder is replayed on every run, and the original file of a month
+    # restated since must not be applied again over its restatement.
     if item.kind == "actuals":
-        result = actuals.load_actuals(conn, item.path, loaded_by=loaded_by)
+        result = actuals.load_actuals(conn, item.path, loaded_by=loaded_by, new_series=True, once=True)
     else:
-        result = actuals.load_plan(conn, item.path, loaded_by=loaded_by)
+        result = actuals.load_plan(conn, item.path, loaded_by=loaded_by, new_series=True, once=True)
     log.info(
         "already loaded" if result.already_loaded else "landed",
         extra={"file": item.path.name, "version": result.version_id, "detail": result.message},

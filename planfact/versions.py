@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 import psycopg
 
 from planfact.db.queries import fetch_all, fetch_frame, fetch_one
+from planfact.errors import UsageError
 
 if TYPE_CHECKING:
     import pandas as pd  # imported lazily by fetch_frame: Airflow tasks ask for versions often
 
 __all__ = [
-    "MonthCheck", "latest_version", "version_as_of_month", "list_versions", "month_checksums",
-    "verify_version",
+    "MonthCheck", "latest_version", "version_exists", "version_as_of_month", "list_versions",
+    "month_checksums", "verify_version",
 ]
 
 
@@ -41,6 +42,12 @@ def latest_version(conn: psycopg.Connection) -> int | None:
     """The newest data version id, or None before the first load."""
     row = fetch_one(conn, "versions/latest")
     return int(row[0]) if row and row[0] is not None else None
+
+
+def version_exists(conn: psycopg.Connection, version_id: int) -> bool:
+    """Whether data version ``version_id`` exists."""
+    row = fetch_one(conn, "versions/exists", {"version_id": version_id})
+    return bool(row and row[0])
 
 
 def version_as_of_month(conn: psycopg.Connection, month: date) -> int | None:
@@ -70,7 +77,12 @@ def verify_version(conn: psycopg.Connection, version_id: int) -> list[MonthCheck
     """Recompute every month of ``version_id`` from the facts and compare with the stored sums.
 
     A month whose check is not ``ok`` was changed after the load (or is missing on one side).
+    A version that does not exist is a UsageError (there is nothing to verify).
     """
+    if not version_exists(conn, version_id):
+        latest = latest_version(conn)
+        known = f"the latest is {latest}" if latest else "no data versions yet"
+        raise UsageError(f"data version {version_id} does not exist ({known})")
     rows = fetch_all(conn, "versions/verify", {"version_id": version_id})
     return [
         MonthCheck(

@@ -3,12 +3,13 @@
 Logical columns (the staging table's names): ``store_id``, ``group_id``, ``sale_date``,
 ``sales``, ``customers``, ``promo``, ``is_open``, ``state_holiday``, ``school_holiday``,
 ``day_of_week``. Known layouts are recognised from the header; anything else is described by
-a small TOML mapping file (see ``read_mapping``).
+a small TOML mapping file (``planfact.actuals.mapping``). Besides its columns a layout
+declares the feed's properties: its frequency (daily today), whether sales may be negative
+(net of returns) and how its holiday flag reads (a boolean or a set of codes).
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -21,9 +22,10 @@ __all__ = [
     "LOGICAL_COLUMNS",
     "KNOWN_LAYOUTS",
     "MAX_IGNORED",
+    "HolidayFlag",
+    "SALES_COLUMNS",
     "detect_layout",
     "named_layout",
-    "read_mapping",
     "check_header",
 ]
 
@@ -45,7 +47,25 @@ LOGICAL_COLUMNS = (
 SALES_COLUMNS = ("sales", "customers")
 # Staging has this many spare text columns for file columns that are read but not loaded.
 MAX_IGNORED = 4
-ROSSMANN_HOLIDAYS = ("0", "a", "b", "c")
+
+@dataclass(frozen=True)
+class HolidayFlag:
+    """How the ``state_holiday`` column reads: a boolean (``codes`` None) or one of ``codes``.
+
+    Stored as text: ``'0'`` for a normal day (false, or the ``none`` code), ``'1'`` for a true
+    boolean, else the code itself, so the mart's ``state_holiday <> '0'`` means "a holiday".
+    """
+
+    codes: tuple[str, ...] | None = None
+    none: str = "0"
+
+    def describe(self) -> str:
+        if self.codes is None:
+            return "boolean: 0/1, true/false, t/f, yes/no, on/off in any case"
+        return f"one of {', '.join(self.codes)} ({self.none} = no holiday)"
+
+
+ROSSMANN_HOLIDAYS = HolidayFlag(codes=("0", "a", "b", "c"))
 
 
 @dataclass(frozen=True)
@@ -53,6 +73,7 @@ class Layout:
     """One file layout: header name -> logical column, plus columns read but not loaded.
 
     ``optional`` file columns may be absent (e.g. the ``Id`` of Kaggle's test.csv).
+    ``allow_negative``: sales are net of returns, negative values are kept.
     """
 
     name: str
@@ -60,9 +81,12 @@ class Layout:
     columns: dict[str, str]
     ignored: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
-    state_holiday_codes: tuple[str, ...] | None = None
+    holiday: HolidayFlag = HolidayFlag()
+    allow_negative: bool = False
     frequency: str = "daily"
     source: str = field(default="built-in", compare=False)
+    # Header names that mark a file of the other kind (a plan layout: the sales columns).
+    refused: tuple[str, ...] = ()
 
     @property
     def expected(self) -> set[str]:
@@ -81,18 +105,12 @@ class Layout:
         return logical
 
     def as_plan(self) -> Layout:
-        """The same layout for a plan file: sales columns become optional and are not loaded."""
+        """The same layout for a plan file: no sales columns (a header with them is refused)."""
         if self.kind == "plan":
             return self
-        sales = [name for name, target in self.columns.items() if target in SALES_COLUMNS]
+        sales = tuple(name for name, target in self.columns.items() if target in SALES_COLUMNS)
         columns = {k: v for k, v in self.columns.items() if v not in SALES_COLUMNS}
-        return replace(
-            self,
-            kind="plan",
-            columns=columns,
-            ignored=self.ignored + tuple(sales),
-            optional=self.optional + tuple(sales),
-        )
+        return replace(self, kind="plan", columns=columns, refused=self.refused + sales)
 
 
 KNOWN_LAYOUTS: tuple[Layout, ...] = (
@@ -110,7 +128,7 @@ KNOWN_LAYOUTS: tuple[Layout, ...] = (
             "StateHoliday": "state_holiday",
             "SchoolHoliday": "school_holiday",
         },
-        state_holiday_codes=ROSSMANN_HOLIDAYS,
+        holiday=ROSSMANN_HOLIDAYS,
     ),
     Layout(
         name="rossmann-plan",
@@ -126,7 +144,7 @@ KNOWN_LAYOUTS: tuple[Layout, ...] = (
         },
         ignored=("Id",),
         optional=("Id",),
-        state_holiday_codes=ROSSMANN_HOLIDAYS,
+        holiday=ROSSMANN_HOLIDAYS,
     ),
     Layout(
         name="favorita",
@@ -168,6 +186,13 @@ def check_header(path: Path, header: list[str], layout: Layout) -> None:
     for name in header:
         if name in seen:
             raise InputError(f"{path}: line 1, column {name}: column appears twice in the header")
+        if name in layout.refused:
+            raise InputError(
+                f"{path}: line 1, column {name}: a plan file holds known future flags, no sales; "
+                "this is an actuals file: load it with `planfact load actuals`"
+            )
+        if not name:
+            raise InputError(f"{path}: line 1: an empty column name in the header")
         seen.add(name)
     missing = sorted(layout.required - seen)
     extra = [name for name in header if name not in layout.expected]
@@ -185,13 +210,21 @@ def _ordered(layout: Layout) -> list[str]:
 
 
 def detect_layout(path: Path, header: list[str], kind: Kind) -> Layout:
-    """The built-in layout whose columns the header has; else an error naming the closest one."""
+    """The built-in layout whose columns the header has; else an error naming the closest one.
+
+    A load refuses a header of the other kind: an actuals file (with sales) given to
+    ``load plan``, a plan file (without sales) given to ``load actuals``.
+    """
     names = set(header)
     for layout in KNOWN_LAYOUTS:
         if layout.required <= names <= layout.expected:
             if layout.kind != kind:
                 if kind == "plan":
-                    return layout.as_plan()
+                    raise InputError(
+                        f"{path}: line 1: the header is the {layout.name} layout, an actuals file with "
+                        "sales; a plan file holds known future flags only: load it with "
+                        "`planfact load actuals`"
+                    )
                 raise InputError(
                     f"{path}: line 1: the header is the {layout.name} layout, a plan file without sales; "
                     "load it with `planfact load plan`"
@@ -207,59 +240,3 @@ def detect_layout(path: Path, header: list[str], kind: Kind) -> Layout:
         )
     check_header(path, header, best)
     return best  # not reached: check_header raises for any header that did not match
-
-
-def read_mapping(path: Path, kind: Kind) -> Layout:
-    """A generic layout from a TOML mapping file.
-
-    Example::
-
-        name = "erp-export"            # recorded as layout "generic:erp-export"
-        frequency = "daily"            # the only frequency the daily fact table stores
-        ignore = ["comment"]           # file columns to read but not load
-        state_holiday_codes = ["0", "a"]   # optional whitelist
-        [columns]                      # logical column = header name in the file
-        store_id = "shop"
-        group_id = "category"          # optional: without it every row is group "all"
-        sale_date = "day"
-        sales = "net_sales"
-        promo = "promo"                # optional, like customers, is_open, state_holiday, ...
-    """
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"--mapping {path}: no such file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"--mapping {path}: not valid TOML: {exc}") from None
-    columns = data.get("columns")
-    if not isinstance(columns, dict) or not columns:
-        raise UsageError(f"--mapping {path}: needs a [columns] table (logical column = header name)")
-    unknown = sorted(set(columns) - set(LOGICAL_COLUMNS))
-    if unknown:
-        raise UsageError(
-            f"--mapping {path}: unknown logical column {unknown[0]!r} in [columns]; "
-            f"use {', '.join(LOGICAL_COLUMNS)}"
-        )
-    needed = ["store_id", "sale_date"] + (["sales"] if kind == "actuals" else [])
-    for logical in needed:
-        if not isinstance(columns.get(logical), str):
-            raise UsageError(f"--mapping {path}: [columns] must name the file column of {logical!r}")
-    frequency = str(data.get("frequency", "daily"))
-    if frequency != "daily":
-        raise UsageError(
-            f"--mapping {path}: frequency {frequency!r} is not supported; the facts are daily (use 'daily')"
-        )
-    ignored = tuple(str(name) for name in data.get("ignore", []))
-    if len(ignored) > MAX_IGNORED:
-        raise UsageError(f"--mapping {path}: at most {MAX_IGNORED} columns can be ignored")
-    codes = data.get("state_holiday_codes")
-    layout = Layout(
-        name=f"generic:{data.get('name', path.stem)}",
-        kind="actuals",
-        columns={str(header): logical for logical, header in columns.items()},
-        ignored=ignored,
-        state_holiday_codes=tuple(str(c) for c in codes) if codes else None,
-        frequency=frequency,
-        source=str(path),
-    )
-    return layout if kind == "actuals" else layout.as_plan()

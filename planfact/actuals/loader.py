@@ -1,19 +1,18 @@
 """Loads of actuals and planned flags into the cumulatively versioned tables.
 
-One load = one transaction holding the advisory lock ``("data", "load")``:
+One load = one transaction holding the advisory lock ``("data", "load")``, and at most one
+new data version, whatever the number of files:
 
-1. the file's sha256 already loaded? -> nothing happens ("already loaded as version N");
-2. fast path: one typed ``COPY`` of the raw bytes into a temp table, one aggregate that
-   checks every row rule and the frequency of every series; if anything is wrong (or the
-   ``COPY`` fails) the savepoint is rolled back and ``validation.diagnose`` stages the file
-   again as numbered text to name line and column of every problem;
-3. apply, set-based: a new ``core.data_version``; unknown stores and series are added;
-   restated current rows are closed (``valid_to_version``), new and changed rows inserted,
-   identical rows left alone; into an empty table everything is inserted in bulk;
-4. month checksums: computed in SQL for the months the load wrote, copied from the previous
-   version for every other month (a first load: all months, in one parallel scan).
-
-A load that changes nothing rolls back its version row and says so.
+1. every file is fingerprinted and its header checked against its contract before anything
+   is read into the database (a file of the wrong kind is refused by its header);
+2. a file loaded before (same sha256) whose period nobody restated since is "already
+   loaded"; one whose rows may differ from the current data (e.g. the original after a
+   restatement) goes on like a new file and is applied again when it changes anything;
+3. each file is staged and checked (``staging``): a refused file refuses the whole load; with
+   ``quarantine`` its bad lines are kept in ``core.rejected_row`` and the good ones go on, and
+   a file without a single good line fails the load (its rejects are kept);
+4. the files of a set are combined (a key in two files: the later file wins) and applied as
+   one version (``apply``); a load that changes nothing creates no version and says so.
 """
 
 from __future__ import annotations
@@ -22,22 +21,26 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import psycopg
-from psycopg import errors, sql
+from psycopg import errors
 
-from forecasting.progress import progress
-from planfact.actuals.bulk import insert_rebuilding_indexes
-from planfact.actuals.layouts import Kind, Layout, check_header, detect_layout, named_layout, read_mapping
-from planfact.actuals.source import iter_chunks, read_header
-from planfact.actuals.validation import Problem, Rules, diagnose, refusal, rule_params, stage_columns
+from planfact.actuals.apply import NothingChanged, apply_stage, keep_rejects
+from planfact.actuals.contracts import sniff_kind
+from planfact.actuals.layouts import Kind, Layout, check_header, detect_layout, named_layout
+from planfact.actuals.mapping import read_mapping
+from planfact.actuals.outcome import LoadResult, loaded_message, names, nothing_message
+from planfact.actuals.source import read_header
+from planfact.actuals.staging import SourceFile, StagedFile, stage_file
+from planfact.actuals.validation import Rules
 from planfact.db.locks import advisory_lock
-from planfact.db.queries import execute, fetch_all, fetch_one, statement
-from planfact.errors import PlanfactError
-from planfact.hashes import file_sha256
+from planfact.db.queries import execute, fetch_one
+from planfact.errors import InputError, UsageError
+from planfact.hashes import file_sha256, set_sha256
 from planfact.versions import latest_version
 
 __all__ = ["LoadResult", "load_actuals", "load_plan", "resolve_layout", "LOAD_LOCK", "PAUSE_ENV"]
@@ -47,62 +50,70 @@ log = logging.getLogger(__name__)
 LOAD_LOCK = ("data", "load")
 # Test hook: seconds to sleep after the rows are written and before the commit.
 PAUSE_ENV = "PLANFACT_LOAD_PAUSE_SECONDS"
-# The errors a typed COPY or the bulk insert raise for bad data: diagnose instead of failing.
-_DATA_ERRORS = (errors.DataError, errors.UniqueViolation, errors.CheckViolation, errors.NotNullViolation)
+Paths = Path | str | Sequence[Path | str]
 
 
 @dataclass(frozen=True)
-class LoadResult:
-    """What a load did; ``version_id`` is None when it created no version."""
-
-    version_id: int | None
-    already_loaded: bool
-    inserted: int
-    restated: int
-    unchanged: int
-    rejected: int
-    period_start: date | None
-    period_end: date | None
-    message: str
-    layout: str = ""
-    rows_in_file: int = 0
+class _Options:
+    kind: Kind
+    layout: str | None
+    mapping: Path | None
+    quarantine: bool
+    new_series: bool
+    loaded_by: str | None
+    today: date | None
+    note: str | None
+    once: bool = False
 
 
-class _Diagnose(Exception):
-    """The fast path found a problem: stage again with line numbers."""
+class _AllRefused(Exception):
+    """A quarantine load where a file has no good line: roll back, keep the rejects, fail."""
 
-
-class _NothingChanged(Exception):
-    """Every staged row equals the current data: undo the version row."""
+    def __init__(self, staged: list[StagedFile], failed: StagedFile) -> None:
+        super().__init__(str(failed.source.path))
+        self.staged = staged
+        self.failed = failed
 
 
 def load_actuals(
     conn: psycopg.Connection,
-    path: Path,
+    paths: Paths,
     *,
     layout: str | None = None,
     mapping: Path | None = None,
     quarantine: bool = False,
+    new_series: bool = False,
     loaded_by: str | None = None,
     today: date | None = None,
     note: str | None = None,
+    once: bool = False,
 ) -> LoadResult:
-    """Load daily actuals from a CSV(.gz) file as a new data version (see the module doc)."""
-    return _load(conn, Path(path), "actuals", layout, mapping, quarantine, loaded_by, today, note)
+    """Load daily actuals from CSV(.gz) files as one new data version (see the module doc).
+
+    ``new_series``: accept stores and product groups not in the reference data (created bare).
+    ``once``: a file loaded before is "already loaded", whatever was restated since (a landing
+    folder replays every file on each run: the original of a restated month must not undo it).
+    """
+    options = _Options("actuals", layout, mapping, quarantine, new_series, loaded_by, today, note, once)
+    return _load(conn, paths, options)
 
 
 def load_plan(
     conn: psycopg.Connection,
-    path: Path,
+    paths: Paths,
     *,
     layout: str | None = None,
     mapping: Path | None = None,
     quarantine: bool = False,
+    new_series: bool = False,
     loaded_by: str | None = None,
     note: str | None = None,
+    once: bool = False,
 ) -> LoadResult:
-    """Load known future flags (promo, open, holidays; no sales) as a new data version."""
-    return _load(conn, Path(path), "plan", layout, mapping, quarantine, loaded_by, None, note)
+    """Load known future flags (promo, open, holidays; no sales) as one new data version
+    (``new_series``, ``once``: as for ``load_actuals``)."""
+    options = _Options("plan", layout, mapping, quarantine, new_series, loaded_by, None, note, once)
+    return _load(conn, paths, options)
 
 
 def resolve_layout(
@@ -115,222 +126,195 @@ def resolve_layout(
     elif layout and layout != "auto":
         chosen = named_layout(layout, kind)
     else:
+        seen = sniff_kind(header)
+        if seen and seen[0] in ("stores", "holidays"):
+            raise InputError(
+                f"{path}: line 1: the header is {seen[1]}, not {kind}; load it with `planfact load {seen[0]}`"
+            )
         chosen = detect_layout(path, header, kind)
     check_header(path, header, chosen)
     return chosen, header
 
 
-def _load(
-    conn: psycopg.Connection,
-    path: Path,
-    kind: Kind,
-    layout_name: str | None,
-    mapping: Path | None,
-    quarantine: bool,
-    loaded_by: str | None,
-    today: date | None,
-    note: str | None,
-) -> LoadResult:
+def _as_list(paths: Paths) -> list[Path]:
+    if isinstance(paths, str | Path):
+        return [Path(paths)]
+    listed = [Path(p) for p in paths]
+    if not listed:
+        raise UsageError("no file to load")
+    return listed
+
+
+def _source(path: Path, options: _Options) -> SourceFile:
     sha256 = file_sha256(path)
-    layout, header = resolve_layout(path, kind, layout_name, mapping)
+    layout, header = resolve_layout(path, options.kind, options.layout, options.mapping)
     rules = Rules(
-        today=today or date.today() if kind == "actuals" else date.max,
-        need_sales=kind == "actuals",
-        state_holiday_codes=layout.state_holiday_codes,
+        today=(options.today or date.today()) if options.kind == "actuals" else None,
+        need_sales=options.kind == "actuals",
+        holiday=layout.holiday,
+        allow_negative=layout.allow_negative,
+        new_series=options.new_series,
     )
-    job = _Job(conn, path, sha256, kind, layout, header, rules, quarantine, loaded_by, note)
+    return SourceFile(path, sha256, layout, header, rules)
+
+
+def _load(conn: psycopg.Connection, paths: Paths, options: _Options) -> LoadResult:
+    sources = [_source(path, options) for path in _as_list(paths)]
+    shas: dict[str, Path] = {}
+    for source in sources:
+        if source.sha256 in shas:
+            raise UsageError(f"{source.path}: the same content as {shas[source.sha256]} (given twice)")
+        shas[source.sha256] = source.path
     started = time.perf_counter()
-    with conn.transaction(), advisory_lock(conn, *LOAD_LOCK):
-        found = fetch_one(conn, "versions/find_by_sha256", {"sha256": sha256})
-        if found:
-            return _unchanged(job, f"{path.name}: already loaded as version {found[0]}", found[0], True)
-        execute(conn, "actuals/session_settings")
-        result = job.run()
-    log.info("load finished", extra={"file": str(path), "seconds": round(time.perf_counter() - started, 3)})
+    try:
+        with conn.transaction(), advisory_lock(conn, *LOAD_LOCK):
+            execute(conn, "actuals/session_settings")
+            result = _run(conn, sources, options)
+    except _AllRefused as refused:
+        with conn.transaction():
+            kept = keep_rejects(conn, None, refused.staged)
+        first = refused.failed.problems[0]
+        column = f", column {first.column}" if first.column else ""
+        raise InputError(
+            f"{refused.failed.source.path}: line {first.line_no}{column}: {first.reason} (every one of its "
+            f"{refused.failed.rejected} rows was refused; {kept} rejected rows kept in core.rejected_row, "
+            "nothing was loaded)"
+        ) from None
+    log.info(
+        "load finished", extra={"files": len(sources), "seconds": round(time.perf_counter() - started, 3)}
+    )
     return result
 
 
-def _unchanged(job: _Job, message: str, version_id: int | None, already: bool, rows: int = 0) -> LoadResult:
-    return LoadResult(version_id, already, 0, 0, rows, 0, None, None, message, job.layout.name, rows)
-
-
-@dataclass
-class _Job:
-    conn: psycopg.Connection
-    path: Path
-    sha256: str
-    kind: Kind
-    layout: Layout
-    header: list[str]
-    rules: Rules
-    quarantine: bool
-    loaded_by: str | None
-    note: str | None
-    _rows: int = 0
-
-    def run(self) -> LoadResult:
-        previous_id = latest_version(self.conn)
-        if not self.quarantine:
-            try:
-                with self.conn.transaction():
-                    self._stage_fast()
-                    return self._apply(previous_id, [])
-            except (_Diagnose, *_DATA_ERRORS) as exc:
-                log.info("fast path refused, diagnosing", extra={"reason": type(exc).__name__})
-            except _NothingChanged as nothing:
-                return _unchanged(self, str(nothing), None, False, self._rows)
-        problems = diagnose(self.conn, self.path, self.layout, self.header, self.rules)
-        if problems and not self.quarantine:
-            raise refusal(self.path, problems)
-        if problems:
-            execute(self.conn, "actuals/drop_problem_lines")
-            execute(self.conn, "actuals/drop_summary")
-            execute(self.conn, "actuals/summarize_stage", rule_params(self.rules))
-        try:
-            with self.conn.transaction():
-                return self._apply(previous_id, problems)
-        except _NothingChanged as nothing:
-            return _unchanged(self, str(nothing), None, False, self._rows)
-        except _Diagnose:
-            raise PlanfactError(f"{self.path}: the diagnosis found no problem the load refused") from None
-
-    def _stage_fast(self) -> None:
-        """Typed COPY of the raw bytes, then the one-pass summary and verdict."""
-        execute(self.conn, "actuals/create_stage")
-        columns = sql.SQL(", ").join(sql.Identifier(c) for c in stage_columns(self.layout, self.header))
-        query = sql.SQL(statement("actuals/copy_stage")).format(columns=columns)
-        with self.conn.cursor() as cur, cur.copy(query) as copy:
-            blocks = iter_chunks(self.path)
-            for block in progress(blocks, desc=f"copy {self.path.name}", enabled=sys.stderr.isatty()):
-                copy.write(block)
-        execute(self.conn, "actuals/summarize_stage", rule_params(self.rules))
-
-    def _apply(self, previous_id: int | None, problems: list[Problem]) -> LoadResult:
-        conn = self.conn
-        verdict = fetch_one(conn, "actuals/stage_verdict")
-        assert verdict is not None
-        bad_rows, coarse, rows, period_start, period_end = verdict
-        self._rows = int(rows)
-        if bad_rows or coarse:
-            raise _Diagnose()
-        rejected = len({p.line_no for p in problems})
-        empty_row = fetch_one(conn, "actuals/target_is_empty") if self.kind == "actuals" else None
-        bulk = bool(empty_row and empty_row[0])
-        # Everything that can refuse or skip the load comes before the version id is taken.
-        if not bulk:
-            self._refuse_duplicates()
-            check = (
-                "actuals/stage_changes_anything"
-                if self.kind == "actuals"
-                else "actuals/plan_changes_anything"
-            )
-            changes = fetch_one(conn, check)
-            if not (changes and changes[0]):
-                raise _NothingChanged(self._nothing_message(rejected))
-        elif self._rows == 0:
-            raise _NothingChanged(self._nothing_message(rejected))
-        version_row = fetch_one(
-            conn,
-            "versions/insert_version",
-            {
-                "source_name": self.path.name,
-                "sha256": self.sha256,
-                "layout": self.layout.name,
-                "loaded_by": self.loaded_by,
-                "note": self.note,
-            },
-        )
-        assert version_row is not None
-        version_id = int(version_row[0])
-        execute(conn, "actuals/ensure_series")
-        execute(conn, "actuals/ensure_series_rows")
-        params = {"version_id": version_id}
-        restated = 0
-        if bulk:
-            written = insert_rebuilding_indexes(conn, "actuals/insert_all", params, self._rows)
-            # Every month is new: checksum them all, in one parallel scan of what was stored.
-            sums = fetch_all(
-                conn, "versions/compute_month_checksums", {"version_id": version_id, "months": None}
-            )
+def _run(conn: psycopg.Connection, sources: list[SourceFile], options: _Options) -> LoadResult:
+    previous_id = latest_version(conn)
+    pending: list[tuple[SourceFile, int | None]] = []
+    notes: list[str] = []
+    for source in sources:
+        seen = _seen_before(conn, source, options.once)
+        if seen is not None and seen[1]:
+            notes.append(f"{source.path.name}: already loaded as version {seen[0]}")
         else:
-            execute(conn, "actuals/analyze_stage")
-            if self.kind == "actuals":
-                restated = execute(conn, "actuals/close_restated", params).rowcount
-                months = fetch_all(conn, "actuals/insert_changed", params)
-            else:
-                restated = execute(conn, "actuals/plan_close_restated", params).rowcount
-                months = fetch_all(conn, "actuals/plan_insert_changed", params)
-            written = sum(int(count) for _month, count in months)
-            touched = [month for month, _count in months] if self.kind == "actuals" else []
-            sums = fetch_all(
-                conn, "versions/compute_month_checksums", {"version_id": version_id, "months": touched}
-            )
-        if written == 0:  # the change check above makes this unreachable; keep the rule explicit
-            raise _NothingChanged(self._nothing_message(rejected))
-        execute(
-            conn,
-            "versions/insert_month_checksums",
-            {
-                "version_id": version_id,
-                "previous_id": previous_id,
-                "months": [row[0] for row in sums],
-                "row_counts": [row[1] for row in sums],
-                "totals": [row[2] for row in sums],
-                "checksums": [row[3] for row in sums],
-            },
-        )
-        inserted = written - restated
-        unchanged = self._rows - written
-        execute(
-            conn,
-            "versions/finish_version",
-            {
-                "version_id": version_id,
-                "period_start": period_start,
-                "period_end": period_end,
-                "rows_in_file": self._rows + rejected,
-                "rows_inserted": inserted,
-                "rows_restated": restated,
-                "rows_unchanged": unchanged,
-                "rows_rejected": rejected,
-            },
-        )
-        if rejected:
-            execute(
-                conn, "actuals/insert_rejected", {"version_id": version_id, "source_name": self.path.name}
-            )
-        _pause_for_tests()
-        what = "plan rows" if self.kind == "plan" else "rows"
-        message = (
-            f"{self.path.name}: loaded as version {version_id} ({self.layout.name}, {period_start} .. "
-            f"{period_end}): {inserted} new, {restated} restated, {unchanged} unchanged {what}"
-            + (f", {rejected} rejected (see core.rejected_row)" if rejected else "")
-        )
+            pending.append((source, seen[0] if seen else None))
+    if not pending:
+        first = fetch_one(conn, "versions/find_by_sha256", {"sha256": sources[0].sha256})
+        version = int(first[0]) if first else None
         return LoadResult(
-            version_id,
-            False,
-            inserted,
-            restated,
-            unchanged,
-            rejected,
-            period_start,
-            period_end,
-            message,
-            self.layout.name,
-            self._rows + rejected,
+            version,
+            True,
+            0,
+            0,
+            0,
+            0,
+            None,
+            None,
+            "\n".join(notes),
+            sources[0].layout.name,
+            files=tuple(s.path.name for s in sources),
         )
-
-    def _nothing_message(self, rejected: int) -> str:
-        refused = f" ({rejected} rows refused, not stored)" if rejected else ""
-        return (
-            f"{self.path.name}: nothing changed, all {self._rows} rows equal the current data; "
-            f"no version created{refused}"
+    empty = fetch_one(conn, "actuals/target_is_empty") if options.kind == "actuals" else None
+    bulk = bool(empty and empty[0])
+    staged = _stage_all(conn, pending, options, check_duplicates=not bulk or len(pending) > 1)
+    version_row: dict[str, object] = {
+        "source_name": names(staged),
+        "sha256": staged[0].source.sha256
+        if len(staged) == 1
+        else set_sha256([s.source.sha256 for s in staged]),
+        "layout": ",".join(dict.fromkeys(s.source.layout.name for s in staged)),
+        "loaded_by": options.loaded_by,
+        "note": options.note,
+    }
+    try:
+        with conn.transaction():
+            applied = apply_stage(
+                conn, options.kind, staged, bulk=bulk, previous_id=previous_id, version_row=version_row
+            )
+    except errors.UniqueViolation:  # a key twice in a first (bulk) load: the rebuilt key found it
+        staged = _stage_all(conn, pending, options, check_duplicates=True)
+        raise InputError(
+            f"{staged[0].source.path}: a key appears twice but the diagnosis missed it"
+        ) from None
+    except NothingChanged:
+        keep_rejects(conn, None, staged)
+        notes += [nothing_message(staged, pending)]
+        resent = pending[0][1] if len(pending) == 1 else None
+        return LoadResult(
+            resent,
+            resent is not None,
+            0,
+            0,
+            sum(s.rows for s in staged),
+            sum(s.rejected for s in staged),
+            None,
+            None,
+            "\n".join(notes),
+            str(version_row["layout"]),
+            sum(s.rows_in_file for s in staged),
+            files=tuple(s.source.path.name for s in staged),
         )
+    _pause_for_tests()
+    notes.append(loaded_message(options.kind, staged, pending, applied))
+    return LoadResult(
+        applied.version_id,
+        False,
+        applied.inserted,
+        applied.restated,
+        applied.unchanged,
+        sum(s.rejected for s in staged),
+        applied.period_start,
+        applied.period_end,
+        "\n".join(notes),
+        str(version_row["layout"]),
+        sum(s.rows_in_file for s in staged),
+        applied.new_stores,
+        applied.new_groups,
+        applied.new_series,
+        tuple(s.source.path.name for s in staged),
+    )
 
-    def _refuse_duplicates(self) -> None:
-        found = fetch_one(self.conn, "actuals/stage_has_duplicates")
-        if found and found[0]:
-            raise _Diagnose()
+
+def _seen_before(conn: psycopg.Connection, source: SourceFile, once: bool) -> tuple[int, bool] | None:
+    """(version that loaded the file, whether it counts as loaded: surely still equal to the
+    current data, or ``once``), or None for a file never loaded."""
+    row = fetch_one(conn, "versions/find_by_sha256", {"sha256": source.sha256})
+    if row is None:
+        return None
+    version_id, period_start, period_end, files = row
+    if once:
+        return int(version_id), True
+    if files != 1:
+        return int(version_id), False  # a later file of its set may have overridden some rows
+    params = {"version_id": version_id, "period_start": period_start, "period_end": period_end}
+    current = fetch_one(conn, "versions/file_still_current", params)
+    return int(version_id), bool(current and current[0])
+
+
+def _stage_all(
+    conn: psycopg.Connection,
+    pending: list[tuple[SourceFile, int | None]],
+    options: _Options,
+    *,
+    check_duplicates: bool,
+) -> list[StagedFile]:
+    """Stage every file; a set is combined into one stage (the later file wins a shared key)."""
+    alone = len(pending) == 1
+    staged: list[StagedFile] = []
+    for number, (source, _previous) in enumerate(pending, start=1):
+        result = stage_file(
+            conn, source, quarantine=options.quarantine, check_duplicates=check_duplicates, alone=alone
+        )
+        staged.append(result)
+        if result.rows == 0:
+            if result.problems:
+                raise _AllRefused(staged, result)
+            raise InputError(f"{source.path}: line 2: no data rows after the header (nothing was loaded)")
+        if not alone:
+            if number == 1:
+                execute(conn, "actuals/create_set_stage")
+            execute(conn, "actuals/append_set_stage", {"file_no": number})
+    if not alone:
+        execute(conn, "actuals/combine_set_stage")
+    return staged
 
 
 def _pause_for_tests() -> None:

@@ -1,31 +1,33 @@
 """Reference tables: stores (Rossmann store.csv, Favorita stores.csv) and holidays (Favorita).
 
-These files are small (hundreds of rows), so they are parsed in Python, checked line by line,
-sent with one COPY into a temp table and upserted with one statement. Stores and holidays
-are reference data, not versioned facts: a load updates them in place.
+These files are small (hundreds of rows), so they are parsed in Python, checked line by line
+against their contract (``planfact.actuals.contracts``), sent with one COPY into a temp table
+and upserted with one statement. A file of another kind (a sales file given to ``load
+stores``, say) is refused by its header before a line is read. Stores and holidays are
+reference data, not versioned facts: a load updates them in place.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 from pathlib import Path
 
 import psycopg
 
+from planfact.actuals.contracts import HOLIDAY_HEADER, HOLIDAY_TYPES, STORE_ID_NAMES, sniff_kind
 from planfact.actuals.loader import LOAD_LOCK
 from planfact.actuals.source import iter_records, read_header
 from planfact.db.locks import advisory_lock
 from planfact.db.queries import execute, statement
 from planfact.errors import InputError
 
-__all__ = ["load_stores", "load_holidays", "STORE_COLUMNS"]
+__all__ = ["load_stores", "load_holidays", "STORE_COLUMNS", "STORE_NUMBERS"]
 
 # Header names (lowercased) that fill a named column of core.store; the rest go to attributes.
 STORE_COLUMNS: dict[str, str] = {
-    "store": "store_id",
-    "store_nbr": "store_id",
-    "store_id": "store_id",
+    **{name: "store_id" for name in STORE_ID_NAMES},
     "store_name": "store_name",
     "name": "store_name",
     "city": "city",
@@ -36,21 +38,79 @@ STORE_COLUMNS: dict[str, str] = {
     "cluster": "cluster",
     "assortment": "assortment",
 }
+# Attributes with a declared type: (integer only, lowest, highest).
+STORE_NUMBERS: dict[str, tuple[bool, float, float]] = {
+    "competitiondistance": (False, 0, math.inf),
+    "competitionopensincemonth": (True, 1, 12),
+    "competitionopensinceyear": (True, 1900, 2100),
+    "promo2": (True, 0, 1),
+    "promo2sinceweek": (True, 1, 53),
+    "promo2sinceyear": (True, 1900, 2100),
+}
 _STORE_FIELDS = ("store_id", "store_name", "city", "state", "store_type", "cluster", "assortment")
-HOLIDAY_HEADER = ("date", "type", "locale", "locale_name", "description", "transferred")
+_PER_DAY = {
+    "date",
+    "sale_date",
+    "day",
+    "ds",
+    "dayofweek",
+    "day_of_week",
+    "sales",
+    "customers",
+    "open",
+    "promo",
+    "onpromotion",
+    "stateholiday",
+    "schoolholiday",
+    "transferred",
+}
 _SCOPES = {"national", "regional", "local"}
+_TRUE = {"1", "t", "true", "y", "yes", "on"}
+_FALSE = {"", "0", "f", "false", "n", "no", "off"}
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2040, 12, 31)
+
+
+def _refuse_kind(path: Path, header: list[str], expected: str) -> None:
+    seen = sniff_kind(header)
+    if seen and seen[0] != expected:
+        raise InputError(
+            f"{path}: line 1: the header is {seen[1]}, not {expected}; load it with `planfact load {seen[0]}`"
+        )
+
+
+def _store_header(path: Path, header: list[str]) -> list[str | None]:
+    _refuse_kind(path, header, "stores")
+    seen: dict[str, str] = {}
+    targets: list[str | None] = []
+    for name in header:
+        lower = name.lower()
+        if not name or lower in seen:
+            raise InputError(f"{path}: line 1, column {name}: the column appears twice (or has no name)")
+        if lower in _PER_DAY:
+            raise InputError(
+                f"{path}: line 1, column {name}: a stores file has one row per store and no per-day "
+                "columns; load sales with `planfact load actuals`, holidays with `planfact load holidays`"
+            )
+        target = STORE_COLUMNS.get(lower)
+        if target and target in seen.values():
+            other = next(h for h, t in seen.items() if t == target)
+            raise InputError(f"{path}: line 1, column {name}: gives {target} like column {other}")
+        seen[lower] = target or ""
+        targets.append(target)
+    if "store_id" not in targets:
+        raise InputError(f"{path}: line 1: no store column (Store, store_nbr or store_id) in the header")
+    return targets
 
 
 def load_stores(conn: psycopg.Connection, path: Path) -> int:
     """Upsert the stores of ``path``; returns the number of stores in the file."""
     path = Path(path)
     header = read_header(path)
-    targets = [STORE_COLUMNS.get(name.lower()) for name in header]
-    if "store_id" not in targets:
-        raise InputError(f"{path}: line 1: no store column (Store, store_nbr or store_id) in the header")
+    targets = _store_header(path, header)
     rows: list[tuple] = []
     seen: dict[str, int] = {}
-    for line_no, fields, _raw in iter_records(path):
+    key_column = header[targets.index("store_id")]
+    for line_no, fields, _raw in iter_records(path, header):
         if len(fields) != len(header):
             raise InputError(f"{path}: line {line_no}: expected {len(header)} fields, found {len(fields)}")
         named: dict[str, str | None] = {f: None for f in _STORE_FIELDS}
@@ -58,18 +118,19 @@ def load_stores(conn: psycopg.Connection, path: Path) -> int:
         for name, target, value in zip(header, targets, fields, strict=True):
             if target:
                 named[target] = value.strip() or None
-            elif value != "":
-                attributes[name] = _attribute(value)
+            elif value.strip() != "":
+                attributes[name] = _attribute(path, line_no, name, value.strip())
         store_id = named["store_id"]
-        column = header[targets.index("store_id")]
         if not store_id:
-            raise InputError(f"{path}: line {line_no}, column {column}: empty key column")
+            raise InputError(f"{path}: line {line_no}, column {key_column}: empty key column")
         if store_id in seen:
             raise InputError(
-                f"{path}: line {line_no}, column {column}: store {store_id} also on line {seen[store_id]}"
+                f"{path}: line {line_no}, column {key_column}: store {store_id} also on line {seen[store_id]}"
             )
         seen[store_id] = line_no
         rows.append((*named.values(), json.dumps(attributes)))
+    if not rows:
+        raise InputError(f"{path}: line 2: no stores after the header (nothing was loaded)")
     with conn.transaction(), advisory_lock(conn, *LOAD_LOCK):
         execute(conn, "actuals/create_store_stage")
         with conn.cursor() as cur, cur.copy(statement("actuals/copy_store_stage")) as copy:
@@ -79,13 +140,42 @@ def load_stores(conn: psycopg.Connection, path: Path) -> int:
     return len(rows)
 
 
-def _attribute(value: str) -> object:
-    """Numbers stay numbers in the attributes jsonb (CompetitionDistance), the rest is text."""
+def _attribute(path: Path, line_no: int, name: str, value: str) -> object:
+    """Numbers stay numbers in the attributes jsonb (CompetitionDistance), the rest is text;
+    declared attributes must be numbers in their range, and no number may be NaN or infinite."""
+    declared = STORE_NUMBERS.get(name.lower())
     try:
         number = float(value)
     except ValueError:
+        if declared:
+            raise InputError(f"{path}: line {line_no}, column {name}: not a number: {value!r}") from None
         return value
+    if not math.isfinite(number):
+        raise InputError(f"{path}: line {line_no}, column {name}: not a finite number: {value!r}")
+    if declared:
+        integer, lowest, highest = declared
+        if (integer and not number.is_integer()) or not lowest <= number <= highest:
+            kind = "an integer" if integer else "a number"
+            raise InputError(
+                f"{path}: line {line_no}, column {name}: {value!r} is not {kind} in {lowest:g}..{highest:g}"
+            )
     return int(number) if number.is_integer() else number
+
+
+def _holiday_header(path: Path, header: list[str]) -> dict[str, int]:
+    lower = [name.lower() for name in header]
+    if set(HOLIDAY_HEADER) - set(lower):
+        _refuse_kind(path, header, "holidays")
+    missing = [name for name in HOLIDAY_HEADER if name not in lower]
+    if missing:
+        raise InputError(f"{path}: line 1, column {missing[0]}: missing column {missing[0]!r} for holidays")
+    for i, name in enumerate(lower):
+        if name not in HOLIDAY_HEADER or name in lower[:i]:
+            raise InputError(
+                f"{path}: line 1, column {header[i]}: extra or repeated column (holidays have exactly "
+                f"{', '.join(HOLIDAY_HEADER)})"
+            )
+    return {name: lower.index(name) for name in HOLIDAY_HEADER}
 
 
 def load_holidays(conn: psycopg.Connection, path: Path) -> int:
@@ -95,47 +185,46 @@ def load_holidays(conn: psycopg.Connection, path: Path) -> int:
     their "Transfer" row flags the day off; "Work Day" rows are working days. Returns the rows read.
     """
     path = Path(path)
-    header = [name.lower() for name in read_header(path)]
-    missing = [name for name in HOLIDAY_HEADER if name not in header]
-    if missing:
-        raise InputError(f"{path}: line 1, column {missing[0]}: missing column {missing[0]!r} for holidays")
-    position = {name: header.index(name) for name in HOLIDAY_HEADER}
+    header = read_header(path)
+    position = _holiday_header(path, header)
+    types = {t.lower(): t for t in HOLIDAY_TYPES}
     rows: list[tuple] = []
-    for line_no, fields, _raw in iter_records(path):
+    keys: dict[tuple[date, str, str], int] = {}
+    for line_no, fields, _raw in iter_records(path, header):
         if len(fields) != len(header):
             raise InputError(f"{path}: line {line_no}: expected {len(header)} fields, found {len(fields)}")
         value = {name: fields[i].strip() for name, i in position.items()}
+        where = f"{path}: line {line_no}, column "
         try:
             day = date.fromisoformat(value["date"])
         except ValueError:
             raise InputError(
-                f"{path}: line {line_no}, column date: unparsable date {value['date']!r}"
+                f"{where}date: unparsable date {value['date']!r} (expected YYYY-MM-DD)"
             ) from None
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise InputError(f"{where}date: {day} is outside the calendar ({FIRST_DAY} .. {LAST_DAY})")
+        kind = types.get(value["type"].lower())
+        if kind is None:
+            raise InputError(f"{where}type: {value['type']!r} is not one of {', '.join(HOLIDAY_TYPES)}")
         scope = value["locale"].lower()
         if scope not in _SCOPES:
-            raise InputError(
-                f"{path}: line {line_no}, column locale: "
-                f"{value['locale']!r} is not National, Regional or Local"
-            )
+            raise InputError(f"{where}locale: {value['locale']!r} is not National, Regional or Local")
         flag = value["transferred"].lower()
-        if flag not in {"true", "false", "1", "0", ""}:
-            raise InputError(
-                f"{path}: line {line_no}, column transferred: expected True or False, got {flag!r}"
-            )
-        for name in ("type", "locale_name", "description"):
+        if flag not in _TRUE | _FALSE:
+            raise InputError(f"{where}transferred: expected a boolean (True/False, 1/0), got {flag!r}")
+        for name in ("locale_name", "description"):
             if not value[name]:
-                raise InputError(f"{path}: line {line_no}, column {name}: empty value")
-        rows.append(
-            (
-                day,
-                scope,
-                value["locale_name"],
-                value["type"],
-                value["description"],
-                flag in {"true", "1"},
-                line_no,
+                raise InputError(f"{where}{name}: empty value")
+        key = (day, value["locale_name"], value["description"])
+        if key in keys:
+            raise InputError(
+                f"{where}description: the holiday {value['description']!r} of {value['locale_name']} "
+                f"on {day} is also on line {keys[key]}"
             )
-        )
+        keys[key] = line_no
+        rows.append((day, scope, value["locale_name"], kind, value["description"], flag in _TRUE, line_no))
+    if not rows:
+        raise InputError(f"{path}: line 2: no holidays after the header (nothing was loaded)")
     with conn.transaction(), advisory_lock(conn, *LOAD_LOCK):
         execute(conn, "actuals/create_holiday_stage")
         with conn.cursor() as cur, cur.copy(statement("actuals/copy_holiday_stage")) as copy:

@@ -1,14 +1,24 @@
 """The ``planfact`` command line: one parser, subcommands registered by command modules.
 
 Each module in ``planfact.cli`` exposes ``register(subparsers)`` and sets a
-``handler(args, settings) -> int`` default on its parsers.
+``handler(args, settings) -> int`` default on its parsers. Before a handler runs, the
+database schema is checked (``planfact.db.schema``: the embedded database is migrated, an
+external one that is not at head is a usage error) unless its parser sets
+``needs_schema=False``.
+
+Exit codes: 0 done; 1 bad input (a file refused, missing or unreadable; a failed run or data
+test); 2 usage (command, option, setting, database unreachable, schema missing or behind);
+3 an internal error (a bug: one line; ``PLANFACT_LOG_LEVEL=DEBUG`` prints the traceback).
+Every error is one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -16,11 +26,15 @@ import psycopg
 import sqlalchemy.exc
 
 from planfact import __version__
-from planfact.config import get_settings
+from planfact.config import Settings, get_settings
 from planfact.errors import PlanfactError
 from planfact.logs import configure_logging
 
-__all__ = ["main", "build_parser", "COMMAND_MODULES"]
+__all__ = ["main", "build_parser", "COMMAND_MODULES", "INTERNAL_ERROR"]
+
+INTERNAL_ERROR = 3
+# Commands that bring their own database handling: migrations, and the demo (migrates itself).
+_NO_SCHEMA = ("db", "demo")
 
 # Order here is the order of the help text: the data flow, then the helpers around it.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -51,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    for command in _NO_SCHEMA:
+        if command in sub.choices:
+            sub.choices[command].set_defaults(needs_schema=False)
     return parser
 
 
@@ -64,17 +81,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = get_settings()
         configure_logging(settings.log_level, settings.log_format)
+        if getattr(args, "needs_schema", True):
+            _check_schema(settings)
         return int(args.handler(args, settings) or 0)
     except PlanfactError as exc:
-        print(f"planfact: error: {exc}", file=sys.stderr)
+        print(f"planfact: error: {_one_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except (psycopg.OperationalError, sqlalchemy.exc.OperationalError) as exc:
         # A server that cannot be reached is a configuration problem: usage exit code.
         print(f"planfact: error: database unreachable: {_first_line(exc)}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        # A path given on the command line that cannot be read or written (a missing folder...).
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"planfact: error: {where}{exc.strerror or _first_line(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("planfact: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # the promise is one line, never a traceback: a bug still gets one
+        if logging.getLogger().isEnabledFor(logging.DEBUG):
+            traceback.print_exc()
+        print(
+            f"planfact: internal error: {type(exc).__name__}: {_first_line(exc)} "
+            "(a bug; PLANFACT_LOG_LEVEL=DEBUG shows the traceback)",
+            file=sys.stderr,
+        )
+        return INTERNAL_ERROR
+
+
+def _check_schema(settings: Settings) -> None:
+    from planfact.db.schema import ensure_schema
+    from planfact.db.server import resolve_url
+
+    ensure_schema(resolve_url(settings), embedded=settings.database_url is None)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split("\n")) if "\n" in text else text
 
 
 def _first_line(exc: BaseException) -> str:

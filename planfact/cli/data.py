@@ -10,7 +10,6 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from planfact.cli.demo import add_generate
 from planfact.config import Settings
 
 __all__ = ["register", "SUBCOMMANDS"]
@@ -25,8 +24,18 @@ def _add_verify(actions: argparse._SubParsersAction) -> None:
     parser = actions.add_parser(
         "verify", help="recompute a version's month checksums from the facts (default: the latest)"
     )
-    parser.add_argument("version", nargs="?", type=int)
+    parser.add_argument("version", nargs="?", type=_version_number)
     parser.set_defaults(handler=_verify)
+
+
+def _version_number(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a data version number, got {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"data versions are numbered from 1, got {number}")
+    return number
 
 
 def _add_split_months(actions: argparse._SubParsersAction) -> None:
@@ -39,12 +48,43 @@ def _add_split_months(actions: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=_split_months)
 
 
+SIZE_HELP = "tiny (9 series; messy: 18), small (300, the default) or large (3,300)"
+
+
+def _add_generate(actions: argparse._SubParsersAction) -> None:
+    generate = actions.add_parser(
+        "generate",
+        help="write deterministic demo data: Favorita-like, or the messy retail profile",
+        description=(
+            "Profile favorita (the default): stores.csv.gz, holidays_events.csv.gz and train.csv.gz in the "
+            "Kaggle Favorita layouts; with --by-month also one actuals_YYYY-MM.csv.gz and "
+            "plan_YYYY-MM.csv.gz per month, the files a landing folder receives. Profile messy: a store x "
+            "department feed (messy_sales.csv.gz) with returns, TRUE/FALSE flags, series born and stopped "
+            "during the history, sparse, intermittent and tiny series, and the mapping that loads it "
+            "(messy_mapping.toml). The same seed gives byte-identical files."
+        ),
+    )
+    generate.add_argument("--profile", default="favorita", choices=("favorita", "messy"),
+                          help="favorita (default) or messy (messy retail)")
+    generate.add_argument("--size", default="small", choices=("tiny", "small", "large"), help=SIZE_HELP)
+    generate.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write into")
+    generate.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    generate.add_argument("--start", default="2013-01-01", help="first day (default 2013-01-01)")
+    generate.add_argument("--end", default="2015-12-31", help="last day (default 2015-12-31)")
+    generate.add_argument(
+        "--by-month", action="store_true", help="also write one actuals (and plan) file per month"
+    )
+    generate.set_defaults(handler=_generate)
+
+
 SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_versions,
     _add_verify,
     _add_split_months,
-    add_generate,
+    _add_generate,
 ]
+# Subcommands that work on files only: they need no database schema.
+NO_SCHEMA = ("split-months", "generate")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,6 +93,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     actions = data.add_subparsers(dest="action", metavar="ACTION", required=True)
     for add in SUBCOMMANDS:
         add(actions)
+    for name in NO_SCHEMA:
+        actions.choices[name].set_defaults(needs_schema=False)
 
 
 def _versions(args: argparse.Namespace, settings: Settings) -> int:
@@ -76,7 +118,7 @@ def _verify(args: argparse.Namespace, settings: Settings) -> int:
     from planfact.versions import latest_version, verify_version
 
     with connect(resolve_url(settings)) as conn:
-        version = args.version or latest_version(conn)
+        version = args.version if args.version is not None else latest_version(conn)
         if version is None:
             raise PlanfactError("no data versions yet: nothing to verify")
         checks = verify_version(conn, version)
@@ -94,10 +136,49 @@ def _verify(args: argparse.Namespace, settings: Settings) -> int:
 
 def _split_months(args: argparse.Namespace, settings: Settings) -> int:
     from planfact.actuals import split_months
+    from planfact.errors import UsageError
 
+    if args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"--out {args.out}: not a folder")
     paths = split_months(args.file, args.out, mapping=args.mapping)
     months = len(paths) // 2
     print(
         f"{args.file.name}: {months} months written to {args.out} (actuals_YYYY-MM and plan_YYYY-MM .csv.gz)"
     )
+    return 0
+
+
+def _generate(args: argparse.Namespace, settings: Settings) -> int:
+    from planfact.demo.synthetic import generate, generate_messy, write_messy
+    from planfact.demo.synthetic.files import write_full, write_month_files, write_reference_files
+    from planfact.errors import UsageError
+
+    if args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"--out {args.out}: not a folder")
+    try:
+        if args.profile == "messy":
+            messy = generate_messy(args.size, seed=args.seed, start=args.start, end=args.end)
+            data = messy.base
+            written = write_messy(messy, args.out, by_month=args.by_month)
+            series, rows = messy.sales.groupby(["store", "department"]).ngroups, len(messy.sales)
+        else:
+            data = generate(args.size, seed=args.seed, start=args.start, end=args.end)
+            written = list(write_reference_files(data, args.out).values())
+            written.append(write_full(data, args.out))
+            if args.by_month:
+                for month in data.months():
+                    files = write_month_files(data, args.out, month)
+                    written += [files.actuals] + ([files.plan] if files.plan else [])
+            series, rows = data.series_count, len(data.sales)
+    except ValueError as exc:
+        raise UsageError(f"data generate: {exc}") from None
+    print(
+        f"generated {args.profile} {args.size}: {len(data.stores)} stores, {series} series, "
+        f"{rows:,} daily rows {data.start}..{data.end} (seed {args.seed})"
+    )
+    for path in written:
+        print(f"  {path}")
+    if args.profile == "messy":
+        print(f"load it: planfact load stores {args.out / 'stores.csv.gz'} && planfact load actuals "
+              f"{args.out / 'messy_sales.csv.gz'} --mapping {args.out / 'messy_mapping.toml'} --new-stores")
     return 0

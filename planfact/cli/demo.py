@@ -8,7 +8,7 @@ from pathlib import Path
 
 from planfact.config import Settings
 
-__all__ = ["register", "add_generate"]
+__all__ = ["register"]
 
 SIZE_HELP = "tiny (9 series), small (300, the default) or large (3,300)"
 
@@ -60,50 +60,4 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     )
     print(summary.render())
     sys.stdout.flush()
-    return 0
-
-
-def add_generate(actions: argparse._SubParsersAction) -> None:
-    """Add ``generate`` under ``planfact data`` (called by the data command module)."""
-    generate = actions.add_parser(
-        "generate",
-        help="write deterministic Favorita-like demo data (stores, holidays, daily sales)",
-        description=(
-            "Write stores.csv.gz, holidays_events.csv.gz and train.csv.gz in the Kaggle Favorita layouts; "
-            "with --by-month also one actuals_YYYY-MM.csv.gz and plan_YYYY-MM.csv.gz per month, the "
-            "files a landing folder receives. The same seed gives byte-identical files."
-        ),
-    )
-    generate.add_argument("--size", default="small", choices=("tiny", "small", "large"), help=SIZE_HELP)
-    generate.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write into")
-    generate.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    generate.add_argument("--start", default="2013-01-01", help="first day (default 2013-01-01)")
-    generate.add_argument("--end", default="2015-12-31", help="last day (default 2015-12-31)")
-    generate.add_argument(
-        "--by-month", action="store_true", help="also write one actuals and one plan file per month"
-    )
-    generate.set_defaults(handler=_generate)
-
-
-def _generate(args: argparse.Namespace, settings: Settings) -> int:
-    from planfact.demo.synthetic import generate
-    from planfact.demo.synthetic.files import write_full, write_month_files, write_reference_files
-    from planfact.errors import UsageError
-
-    try:
-        data = generate(args.size, seed=args.seed, start=args.start, end=args.end)
-    except ValueError as exc:
-        raise UsageError(f"data generate: {exc}") from None
-    written = list(write_reference_files(data, args.out).values())
-    written.append(write_full(data, args.out))
-    if args.by_month:
-        for month in data.months():
-            files = write_month_files(data, args.out, month)
-            written += [files.actuals] + ([files.plan] if files.plan else [])
-    print(
-        f"generated {data.size}: {len(data.stores)} stores, {data.series_count} series, "
-        f"{len(data.sales):,} daily rows {data.start}..{data.end} (seed {data.seed})"
-    )
-    for path in written:
-        print(f"  {path}")
     return 0

@@ -4,7 +4,8 @@ The views and the export function live in ``sql/mart/`` (created by migrations).
 live beside them in ``sql/mart/tests/``, in the style of dbt:
 
 - one ``<view>.toml`` per view declares generic tests: ``grain`` (unique), ``not_null``,
-  ``accepted_values``, ``relationships`` and ``expressions`` that must hold on every row;
+  ``finite`` (no NaN or infinite measure), ``accepted_values``, ``relationships`` and
+  ``expressions`` that must hold on every row;
 - each ``<name>.sql`` is a singular test: a query returning the offending rows, with
   ``-- view:`` and ``-- test:`` header lines (e.g. a monthly total equals the sum of its days).
 
@@ -147,6 +148,12 @@ def _generic_tests(path: Traversable) -> Iterator[DataTest]:
             view=target, column=sql.Identifier(column), show=show
         )
         yield DataTest(view, f"not_null({column})", query)
+    for column in spec.get("finite", []):
+        show = _columns(list(dict.fromkeys(grain)) or [column])
+        query = sql.SQL(statement("mart/test_finite")).format(
+            view=target, column=sql.Identifier(column), show=show
+        )
+        yield DataTest(view, f"finite({column})", query)
     for column, values in spec.get("accepted_values", {}).items():
         query = sql.SQL(statement("mart/test_accepted_values")).format(
             view=target, column=sql.Identifier(column)

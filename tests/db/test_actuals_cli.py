@@ -33,34 +33,39 @@ def test_load_split_and_versions_commands(
     assert names == [f"{kind}_2015-{m:02d}.csv.gz" for kind in ("actuals", "plan") for m in (1, 2, 3)]
 
     months = tmp_path / "months"
+    # two files in one command: one data version for the set (the stores are new: --new-stores)
     first = _planfact(
         cli_env,
         "load",
         "actuals",
         str(months / "actuals_2015-01.csv.gz"),
         str(months / "actuals_2015-02.csv.gz"),
+        "--new-stores",
     )
     assert first.returncode == 0, first.stderr
-    assert "loaded as version 1" in first.stdout and "loaded as version 2" in first.stdout
+    assert first.stdout.startswith(
+        "actuals_2015-01.csv.gz, actuals_2015-02.csv.gz: loaded as version 1 (2 files"
+    )
+    assert "created 3 store(s) and 0 product group(s); 3 new series" in first.stdout
     plan = _planfact(cli_env, "load", "plan", str(months / "plan_2015-03.csv.gz"))
-    assert plan.returncode == 0 and "loaded as version 3" in plan.stdout and "rossmann-plan" in plan.stdout
+    assert plan.returncode == 0 and "loaded as version 2" in plan.stdout and "rossmann-plan" in plan.stdout
     march = _planfact(cli_env, "load", "actuals", str(months / "actuals_2015-03.csv.gz"))
-    assert "loaded as version 4" in march.stdout
+    assert "loaded as version 3" in march.stdout
     again = _planfact(cli_env, "load", "actuals", str(months / "actuals_2015-03.csv.gz"))
     assert (
         again.returncode == 0
-        and again.stdout.strip() == "actuals_2015-03.csv.gz: already loaded as version 4"
+        and again.stdout.strip() == "actuals_2015-03.csv.gz: already loaded as version 3"
     )
 
     versions = _planfact(cli_env, "data", "versions")
     assert versions.returncode == 0, versions.stderr
     lines = versions.stdout.strip().splitlines()
-    assert len(lines) == 5 and "rows_inserted" in lines[0] and "rossmann-plan" in lines[3]
+    assert len(lines) == 4 and "rows_inserted" in lines[0] and "rossmann-plan" in lines[2]
     verify = _planfact(cli_env, "data", "verify")
-    assert verify.returncode == 0 and "version 4: all 3 month checksums match" in verify.stdout
+    assert verify.returncode == 0 and "version 3: all 3 month checksums match" in verify.stdout
     # the replayed months read back as the whole history
-    assert conn.execute("select count(*) from core.actuals_as_of(4)").fetchone() == (3 * 90,)
-    assert conn.execute("select count(*) from core.planned_as_of(4)").fetchone() == (3 * 31,)
+    assert conn.execute("select count(*) from core.actuals_as_of(3)").fetchone() == (3 * 90,)
+    assert conn.execute("select count(*) from core.planned_as_of(3)").fetchone() == (3 * 31,)
 
     bad = tmp_path / "bad.csv"
     bad.write_text(
@@ -69,8 +74,8 @@ def test_load_split_and_versions_commands(
     refused = _planfact(cli_env, "load", "actuals", str(bad))
     assert refused.returncode == 1
     assert refused.stderr.strip() == (
-        f"planfact: error: {bad}: line 2, column Sales: negative sales -1.0000 "
-        "(0 other bad rows; nothing was loaded, --quarantine loads the good rows)"
+        f"planfact: error: {bad}: line 2, column Sales: negative sales -1.0000 (the layout declares no "
+        "returns) (0 other bad rows; the file was not loaded, --quarantine loads the good rows)"
     )
 
 
@@ -79,7 +84,9 @@ def test_killed_load_leaves_versions_and_facts_unchanged(
 ) -> None:
     from planfact.actuals import load_actuals
 
-    load_actuals(conn, rossmann_file(tmp_path / "jan.csv", 5, date(2015, 1, 1), date(2015, 1, 31)))
+    load_actuals(
+        conn, rossmann_file(tmp_path / "jan.csv", 5, date(2015, 1, 1), date(2015, 1, 31)), new_series=True
+    )
     before = snapshot(conn)
     update = rossmann_file(tmp_path / "feb.csv.gz", 5, date(2015, 1, 20), date(2015, 2, 28), bump=3)
     env = dict(cli_env, **{PAUSE_ENV: "120"})
@@ -121,7 +128,7 @@ def test_killed_load_leaves_versions_and_facts_unchanged(
         time.sleep(0.2)
     assert snapshot(conn) == before
     # the lock was released and the file was not recorded: the same load now goes through
-    result = load_actuals(conn, update)
+    result = load_actuals(conn, update, new_series=True)
     # (the killed load took version id 2 from the identity: ids may have gaps, never reuse)
     assert result.version_id == 3 and result.restated == 5 * 12 and result.inserted == 5 * 28
     assert conn.execute(

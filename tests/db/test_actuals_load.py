@@ -16,7 +16,7 @@ JAN, FEB_END = date(2015, 1, 1), date(2015, 2, 28)
 
 
 def test_three_versions_read_back_exactly(conn: psycopg.Connection, tmp_path: Path) -> None:
-    first = load_actuals(conn, rossmann_file(tmp_path / "v1.csv.gz", 3, JAN, FEB_END))
+    first = load_actuals(conn, rossmann_file(tmp_path / "v1.csv.gz", 3, JAN, FEB_END), new_series=True)
     assert first.version_id == 1 and not first.already_loaded
     assert (first.inserted, first.restated, first.unchanged) == (3 * 59, 0, 0)
     assert (first.period_start, first.period_end) == (JAN, FEB_END)
@@ -32,7 +32,9 @@ def test_three_versions_read_back_exactly(conn: psycopg.Connection, tmp_path: Pa
         ",".join(f if i != 3 else str(float(f) + 5) for i, f in enumerate(r.split(","))) for r in restated[:2]
     ]
     same = rossmann_rows(3, date(2015, 2, 26), date(2015, 2, 26))
-    second = load_actuals(conn, write_csv(tmp_path / "v2.csv", ROSSMANN_HEADER, march + restated + same))
+    second = load_actuals(
+        conn, write_csv(tmp_path / "v2.csv", ROSSMANN_HEADER, march + restated + same), new_series=True
+    )
     assert second.version_id == 2
     assert (second.inserted, second.restated, second.unchanged) == (93, 2, 3)
     v2 = as_of(conn, 2)
@@ -42,7 +44,7 @@ def test_three_versions_read_back_exactly(conn: psycopg.Connection, tmp_path: Pa
         r.replace(",2015-03-02,", ",2015-03-02,")
         for r in rossmann_rows(3, date(2015, 3, 2), date(2015, 3, 2), bump=1)
     ]
-    third = load_actuals(conn, write_csv(tmp_path / "v3.csv", ROSSMANN_HEADER, again[:1]))
+    third = load_actuals(conn, write_csv(tmp_path / "v3.csv", ROSSMANN_HEADER, again[:1]), new_series=True)
     assert (third.version_id, third.restated, third.inserted) == (3, 1, 0)
 
     assert as_of(conn, 1) == v1 and len(v1) == 177
@@ -74,21 +76,21 @@ def test_three_versions_read_back_exactly(conn: psycopg.Connection, tmp_path: Pa
 
 def test_reload_same_file_and_unchanged_content(conn: psycopg.Connection, tmp_path: Path) -> None:
     path = rossmann_file(tmp_path / "train.csv.gz", 2, JAN, date(2015, 1, 31))
-    assert load_actuals(conn, path).version_id == 1
+    assert load_actuals(conn, path, new_series=True).version_id == 1
     before = snapshot(conn)
-    again = load_actuals(conn, path)
+    again = load_actuals(conn, path, new_series=True)
     assert again.already_loaded and again.version_id == 1
     assert again.message == "train.csv.gz: already loaded as version 1"
     # the same rows in another file (not gzip, other order): no new version either
     rows = rossmann_rows(2, JAN, date(2015, 1, 31))
-    copy = load_actuals(conn, write_csv(tmp_path / "copy.csv", ROSSMANN_HEADER, rows[::-1]))
+    copy = load_actuals(conn, write_csv(tmp_path / "copy.csv", ROSSMANN_HEADER, rows[::-1]), new_series=True)
     assert copy.version_id is None and not copy.already_loaded
     assert "nothing changed" in copy.message and "no version created" in copy.message
     assert snapshot(conn) == before
 
 
 def test_silent_change_of_an_old_month_is_detected(conn: psycopg.Connection, tmp_path: Path) -> None:
-    load_actuals(conn, rossmann_file(tmp_path / "t.csv", 2, JAN, FEB_END))
+    load_actuals(conn, rossmann_file(tmp_path / "t.csv", 2, JAN, FEB_END), new_series=True)
     conn.execute("update core.actuals set sales = sales + 1 where sale_date = '2015-01-15' and series_id = 1")
     checks = {c.month: c.ok for c in verify_version(conn, 1)}
     assert checks == {date(2015, 1, 1): False, date(2015, 2, 1): True}
@@ -96,12 +98,12 @@ def test_silent_change_of_an_old_month_is_detected(conn: psycopg.Connection, tmp
 
 
 def test_checksum_does_not_depend_on_load_order(conn: psycopg.Connection, tmp_path: Path) -> None:
-    load_actuals(conn, rossmann_file(tmp_path / "a.csv", 2, JAN, FEB_END))
+    load_actuals(conn, rossmann_file(tmp_path / "a.csv", 2, JAN, FEB_END), new_series=True)
     whole = month_checksums(conn, 1)["checksum"].tolist()
     conn.execute("truncate core.data_version_month, core.actuals, core.data_version restart identity cascade")
     conn.commit()
-    load_actuals(conn, rossmann_file(tmp_path / "jan.csv", 2, JAN, date(2015, 1, 31)))
-    load_actuals(conn, rossmann_file(tmp_path / "feb.csv", 2, date(2015, 2, 1), FEB_END))
+    load_actuals(conn, rossmann_file(tmp_path / "jan.csv", 2, JAN, date(2015, 1, 31)), new_series=True)
+    load_actuals(conn, rossmann_file(tmp_path / "feb.csv", 2, date(2015, 2, 1), FEB_END), new_series=True)
     assert month_checksums(conn, 2)["checksum"].tolist() == whole
 
 
@@ -116,14 +118,18 @@ def test_favorita_layout_and_plan_flags(conn: psycopg.Connection, tmp_path: Path
         )
     ]
     result = load_actuals(
-        conn, write_csv(tmp_path / "train.csv", "id,date,store_nbr,family,sales,onpromotion", rows)
+        conn,
+        write_csv(tmp_path / "train.csv", "id,date,store_nbr,family,sales,onpromotion", rows),
+        new_series=True,
     )
     assert result.layout == "favorita" and result.inserted == 40
     groups = conn.execute("select group_id from core.product_group order by 1").fetchall()
     assert groups == [("BREAD/BAKERY",), ("LIQUOR,WINE,BEER",)]
     plan_rows = [f"{100 + d},2017-02-{d:02d},1,BREAD/BAKERY,{d}" for d in range(1, 6)]
     plan = load_plan(
-        conn, write_csv(tmp_path / "test.csv", "id,date,store_nbr,family,onpromotion", plan_rows)
+        conn,
+        write_csv(tmp_path / "test.csv", "id,date,store_nbr,family,onpromotion", plan_rows),
+        new_series=True,
     )
     assert plan.version_id == 2 and plan.layout == "favorita-plan" and plan.inserted == 5
     planned = conn.execute("select plan_date, promo from core.planned_as_of(2) order by 1").fetchall()
@@ -141,7 +147,7 @@ def test_generic_layout_from_mapping(conn: psycopg.Connection, tmp_path: Path) -
     )
     rows = [f"S{s},2016-05-{d:02d},{s * d}.25,{d % 2},note" for s in (1, 2) for d in range(1, 8)]
     path = write_csv(tmp_path / "erp.csv", "shop,day,revenue,promo,comment", rows)
-    result = load_actuals(conn, path, mapping=mapping)
+    result = load_actuals(conn, path, mapping=mapping, new_series=True)
     assert result.layout == "generic:erp" and result.inserted == 14
     assert conn.execute("select distinct group_id from core.series").fetchall() == [("all",)]
 
@@ -192,9 +198,9 @@ def test_wrong_kind_of_file(conn: psycopg.Connection, tmp_path: Path, kind: str)
     path = write_csv(tmp_path / "plan.csv", plan_header, ["1,5,2015-07-31,1,1,0,1"])
     if kind == "actuals":
         with pytest.raises(InputError, match="load it with `planfact load plan`"):
-            load_actuals(conn, path)
+            load_actuals(conn, path, new_series=True)
     else:
-        assert load_plan(conn, path).inserted == 1
+        assert load_plan(conn, path, new_series=True).inserted == 1
 
 
 def _keys_and_indexes(conn: psycopg.Connection) -> list[tuple]:
@@ -224,18 +230,20 @@ def test_bulk_first_load_rebuilds_keys_and_checksums_the_stage(
     refused = write_csv(tmp_path / "dup.csv", ROSSMANN_HEADER, [*duplicated, duplicated[5]])
     empty = snapshot(conn)
     with pytest.raises(Exception, match="duplicate key"):
-        load_actuals(conn, refused)
+        load_actuals(conn, refused, new_series=True)
     assert snapshot(conn) == empty and _keys_and_indexes(conn) == before
 
     # (the bulk path finds duplicates when the unique key is rebuilt, after the version id was
     # drawn: the refused load leaves a gap in the ids, nothing else)
-    first = load_actuals(conn, rossmann_file(tmp_path / "v1.csv", 3, JAN, FEB_END))
+    first = load_actuals(conn, rossmann_file(tmp_path / "v1.csv", 3, JAN, FEB_END), new_series=True)
     assert first.version_id is not None and first.inserted == 177
     # every key, index and foreign key is back, validated, with the same definition
     assert _keys_and_indexes(conn) == before
     assert all(check.ok for check in verify_version(conn, first.version_id))
     # the next (non-bulk) load finds the same checksum for an untouched month
-    second = load_actuals(conn, rossmann_file(tmp_path / "v2.csv", 3, date(2015, 3, 1), date(2015, 3, 31)))
+    second = load_actuals(
+        conn, rossmann_file(tmp_path / "v2.csv", 3, date(2015, 3, 1), date(2015, 3, 31)), new_series=True
+    )
     assert second.version_id is not None and second.version_id > first.version_id
     versions = (first.version_id, second.version_id)
     sums = {v: month_checksums(conn, v).set_index("month")["checksum"].to_dict() for v in versions}

@@ -55,7 +55,8 @@ CASES = {
     "negative sales": (
         ROSSMANN_HEADER,
         lambda r: _set(r, 20, 3, "-5"),
-        r"line 22, column Sales: negative sales -5.0000 \(0 other bad rows;",
+        r"line 22, column Sales: negative sales -5.0000 \(the layout declares no returns\) "
+        r"\(0 other bad rows;",
     ),
     "future date": (
         ROSSMANN_HEADER,
@@ -96,7 +97,9 @@ CASES = {
 @pytest.fixture
 def base(conn: psycopg.Connection, tmp_path: Path) -> dict[str, object]:
     """A database with one version loaded, and its state."""
-    load_actuals(conn, rossmann_file(tmp_path / "january.csv", 2, date(2015, 1, 1), date(2015, 1, 31)))
+    load_actuals(
+        conn, rossmann_file(tmp_path / "january.csv", 2, date(2015, 1, 1), date(2015, 1, 31)), new_series=True
+    )
     return snapshot(conn)
 
 
@@ -107,7 +110,7 @@ def test_bad_file_is_refused_and_nothing_changes(
     header, change, expected = CASES[case]
     path = write_csv(tmp_path / "bad.csv", header, change(_rows()))
     with pytest.raises(InputError, match=expected) as info:
-        load_actuals(conn, path, today=TODAY)
+        load_actuals(conn, path, today=TODAY, new_series=True)
     assert str(info.value).startswith(f"{path}: line ")
     assert "\n" not in str(info.value)
     assert snapshot(conn) == base
@@ -119,7 +122,11 @@ def test_quarantine_loads_good_rows_and_keeps_bad_ones(
     rows = _set(_set(_rows(), 20, 3, "-5"), 3, 2, "2015-02-30")
     rows = [*rows, rows[7]]  # a duplicate of line 9: both copies are refused
     result = load_actuals(
-        conn, write_csv(tmp_path / "q.csv", ROSSMANN_HEADER, rows), quarantine=True, today=TODAY
+        conn,
+        write_csv(tmp_path / "q.csv", ROSSMANN_HEADER, rows),
+        quarantine=True,
+        today=TODAY,
+        new_series=True,
     )
     assert result.version_id == 2
     assert (result.inserted, result.rejected) == (57 - 4, 4)
@@ -128,7 +135,10 @@ def test_quarantine_loads_good_rows_and_keeps_bad_ones(
         "select line_no, column_name, reason, raw_line from core.rejected_row where version_id = 2 order by 1"
     ).fetchall()
     assert [(r[0], r[1]) for r in rejected] == [(5, "Date"), (9, "Date"), (22, "Sales"), (58, "Date")]
-    assert rejected[2][2] == "negative sales -5.0000" and rejected[2][3] == "1,3,2015-02-18,-5,22,1,0,0,0"
+    assert (
+        rejected[2][2] == "negative sales -5.0000 (the layout declares no returns)"
+        and rejected[2][3] == "1,3,2015-02-18,-5,22,1,0,0,0"
+    )
     version = conn.execute(
         "select rows_in_file, rows_inserted, rows_rejected from core.data_version where version_id = 2"
     )
@@ -137,7 +147,10 @@ def test_quarantine_loads_good_rows_and_keeps_bad_ones(
 
 def test_quarantine_of_a_clean_file_rejects_nothing(conn: psycopg.Connection, tmp_path: Path) -> None:
     result = load_actuals(
-        conn, rossmann_file(tmp_path / "ok.csv.gz", 2, date(2015, 1, 1), date(2015, 1, 31)), quarantine=True
+        conn,
+        rossmann_file(tmp_path / "ok.csv.gz", 2, date(2015, 1, 1), date(2015, 1, 31)),
+        quarantine=True,
+        new_series=True,
     )
     assert (result.inserted, result.rejected) == (62, 0)
 
@@ -145,12 +158,14 @@ def test_quarantine_of_a_clean_file_rejects_nothing(conn: psycopg.Connection, tm
 def test_unknown_header_and_bad_options(conn: psycopg.Connection, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "odd.csv", "a,b,c", ["1,2,3"])
     with pytest.raises(InputError, match=r"odd.csv: line 1: header a,b,c matches no known layout"):
-        load_actuals(conn, path)
+        load_actuals(conn, path, new_series=True)
     with pytest.raises(UsageError, match="unknown --layout 'nope'"):
-        load_actuals(conn, path, layout="nope")
+        load_actuals(conn, path, layout="nope", new_series=True)
     bad_mapping = tmp_path / "m.toml"
     bad_mapping.write_text("[columns]\nstore_id = 'a'\nsale_date = 'b'\nwhatever = 'c'\n")
-    with pytest.raises(UsageError, match="unknown logical column 'whatever'"):
-        load_actuals(conn, path, mapping=bad_mapping)
+    with pytest.raises(
+        InputError, match=r"m.toml: line 4, column 1: columns.whatever: unknown key \(known: store"
+    ):
+        load_actuals(conn, path, mapping=bad_mapping, new_series=True)
     with pytest.raises(InputError, match="no such file"):
-        load_actuals(conn, tmp_path / "missing.csv")
+        load_actuals(conn, tmp_path / "missing.csv", new_series=True)

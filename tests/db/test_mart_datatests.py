@@ -43,7 +43,9 @@ def test_catalogue_covers_every_view_and_kind() -> None:
         "accepted_values",
         "relationships",
         "expression",
+        "finite",
         "monthly_equals_sum_of_days",
+        "holidays_are_rare",
     } <= names
 
 
@@ -110,15 +112,52 @@ def test_duplicate_current_row_fails_unique_grain(conn: psycopg.Connection, data
         check_mart(conn)
 
 
-def test_negative_sales_fail_an_expression(conn: psycopg.Connection, data: Dataset) -> None:
-    conn.execute("alter table core.actuals drop constraint actuals_sales_nonnegative")
+def test_returns_pass_and_a_nan_fails_finite_and_month_sums(conn: psycopg.Connection, data: Dataset) -> None:
+    # Negative sales are returns (a feed may declare them): no test fails on them.
     conn.execute("update core.actuals set sales = -3 where series_id = 3 and sale_date = '2015-07-15'")
     conn.commit()
     refresh_mart(conn)
+    assert _failed(conn) == {}
+    # A NaN never passes: the table refuses it, and the mart tests catch one that got in anyway.
+    with pytest.raises(psycopg.errors.CheckViolation):
+        conn.execute("update core.actuals set sales = 'NaN' where series_id = 3 and sale_date = '2015-07-15'")
+    conn.rollback()
+    conn.execute("alter table core.actuals drop constraint actuals_sales_finite")
+    conn.execute("update core.actuals set sales = 'NaN' where series_id = 3 and sale_date = '2015-07-15'")
+    conn.commit()
+    refresh_mart(conn)
     failed = _failed(conn)
-    negative = failed[("mart.sales_daily", "expression(sales_not_negative)")]
-    assert negative.sample[0]["series_id"] == 3 and float(negative.sample[0]["sales"]) == -3
-    assert set(failed) == {("mart.sales_daily", "expression(sales_not_negative)")}  # the month still sums > 0
+    assert {
+        ("mart.sales_daily", "finite(sales)"),
+        ("mart.sales_monthly", "finite(sales)"),
+        ("mart.sales_monthly", "monthly_equals_sum_of_days"),
+        ("mart.plan_fact_daily", "finite(actual)"),
+        ("mart.plan_fact_monthly", "finite(actual)"),
+        ("mart.plan_fact_monthly", "finite(wape)"),
+        ("mart.plan_fact_monthly", "monthly_equals_sum_of_days"),
+        ("mart.forecast_accuracy", "finite(wape)"),
+    } <= set(failed)
+    nan = failed[("mart.sales_daily", "finite(sales)")]
+    assert nan.failing_rows == 1 and nan.sample[0]["series_id"] == 3
+
+
+def test_a_boolean_holiday_kept_as_text_fails_its_domain(conn: psycopg.Connection, data: Dataset) -> None:
+    # what a TRUE/FALSE column read as codes stored: every day of June 'True' or 'False'
+    conn.execute(
+        "update core.actuals"
+        " set state_holiday = case when sale_date = '2015-06-04' then 'True' else 'False' end"
+        " where sale_date between '2015-06-01' and '2015-06-30' and valid_to_version is null"
+    )
+    conn.commit()
+    refresh_mart(conn)
+    failed = _failed(conn)
+    assert set(failed) == {
+        ("mart.sales_daily", "expression(state_holiday_is_a_code)"),
+        ("mart.sales_daily", "holidays_are_rare"),
+    }
+    rare = failed[("mart.sales_daily", "holidays_are_rare")]
+    assert rare.sample[0]["month"] == date(2015, 6, 1)
+    assert rare.sample[0]["holiday_series_days"] == rare.sample[0]["series_days"]
 
 
 def test_bad_relationship_and_accepted_value(conn: psycopg.Connection, data: Dataset) -> None:

@@ -144,5 +144,5 @@ def test_command_line_run_list_show_promote(
 def test_wrong_or_unmigrated_database_is_one_line(empty_db_url: str, tmp_path: Path) -> None:
     env = dict(os.environ, PLANFACT_DATABASE_URL=empty_db_url, PLANFACT_STATE_DIR=str(tmp_path))
     listed = _planfact(env, "runs", "list")
-    assert listed.returncode == 1 and "planfact db upgrade" in listed.stderr
+    assert listed.returncode == 2 and "planfact db upgrade" in listed.stderr
     assert listed.stderr.strip().count("\n") == 0

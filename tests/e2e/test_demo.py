@@ -144,7 +144,7 @@ def test_demo_refuses_other_data_and_reset_starts_over(settings: Settings, tmp_p
     data = generate("tiny", start="2015-01-01", end="2015-01-31")
     source = write_full(data, tmp_path / "mine")
     with psycopg.connect(settings.database_url) as conn:
-        load_actuals(conn, source)  # someone's own data, not the demo's
+        load_actuals(conn, source, new_series=True)  # someone's own data, not the demo's
     with pytest.raises(UsageError, match="not loaded by `planfact demo`"):
         run_demo(settings, size="tiny", months=1, progress=False)
     with pytest.raises(UsageError, match="refusing to drop"):

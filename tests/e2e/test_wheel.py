@@ -89,7 +89,8 @@ def test_wheel_installs_and_runs_a_month_from_an_empty_folder(tmp_path: Path) ->
             "--end", "2015-06-30")
         run("load", "stores", str(data / "stores.csv.gz"))
         run("load", "holidays", str(data / "holidays_events.csv.gz"))
-        loaded = run("load", "actuals", str(data / "train.csv.gz"))
+        # the product families are new to the database: --new-stores creates them (and says so)
+        loaded = run("load", "actuals", str(data / "train.csv.gz"), "--new-stores")
         assert "version 1" in loaded
         shutil.copy(FIXTURES / "pipeline_experiments.toml", work / "fast.toml")
         out = run("run", "month", "2015-07", "--experiments", "fast.toml", "--no-progress")

@@ -60,8 +60,8 @@ def load_two_versions(conn: psycopg.Connection, folder: Path) -> tuple[int, int]
     second = history[dates >= "2015-05-30"].copy()
     restated = second["Date"].isin(["2015-05-30"]) & second["Store"].isin([1, 2])
     second.loc[restated, "Sales"] = second.loc[restated, "Sales"] + 111
-    v1 = load_actuals(conn, first)
-    v2 = load_actuals(conn, write_rossmann(second, folder / "train_v2.csv"))
+    v1 = load_actuals(conn, first, new_series=True)
+    v2 = load_actuals(conn, write_rossmann(second, folder / "train_v2.csv"), new_series=True)
     assert v1.version_id is not None and v2.version_id is not None, (v1.message, v2.message)
     return v1.version_id, v2.version_id
 
@@ -73,6 +73,6 @@ def load_month(conn: psycopg.Connection, folder: Path, month: dt.date) -> int:
     last = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
     frame = rossmann_frame(FIRST_DAY, last)
     frame = frame[frame["Date"] >= month.isoformat()]
-    result = load_actuals(conn, write_rossmann(frame, folder / f"train_{month:%Y-%m}.csv"))
+    result = load_actuals(conn, write_rossmann(frame, folder / f"train_{month:%Y-%m}.csv"), new_series=True)
     assert result.version_id is not None, result.message
     return result.version_id

@@ -2,7 +2,8 @@
 -- test: monthly_equals_sum_of_days
 -- Every month, level and member of mart.plan_fact_monthly equals the sum of its days in
 -- mart.plan_fact_daily (plan, actual, absolute error, days), none missing on either side;
--- plans are floats, so sums compare with a relative tolerance of 1e-9.
+-- plans are floats, so sums compare with a relative tolerance of 1e-9. A NaN on either side
+-- fails too (PostgreSQL holds NaN equal to NaN and above every number: no tolerance catches it).
 with daily as (
     select
         d.target_month,
@@ -34,3 +35,5 @@ where m.member is null
    or m.actual is distinct from d.actual
    or abs(coalesce(m.abs_error, 0) - coalesce(d.abs_error, 0)) > 1e-9 * (1 + abs(coalesce(d.abs_error, 0)))
    or m.days <> d.days
+   or m.plan = 'NaN' or d.plan = 'NaN' or m.actual = 'NaN' or d.actual = 'NaN'
+   or m.abs_error = 'NaN' or d.abs_error = 'NaN'

@@ -2,7 +2,8 @@
 -- test: monthly_equals_sum_of_days
 -- Every series-month of mart.sales_monthly equals the sum of its days in mart.sales_daily
 -- (sales, customers, series-days), and no series-month is missing on either side; a stale
--- materialized view (actuals loaded, mart not refreshed) fails here.
+-- materialized view (actuals loaded, mart not refreshed) fails here. A NaN on either side fails
+-- too (PostgreSQL holds NaN equal to NaN, so the comparison alone would pass it).
 with daily as (
     select
         d.month,
@@ -30,5 +31,6 @@ full join daily as d on d.month = m.month and d.member = m.member
 where m.member is null
    or d.member is null
    or m.sales <> d.sales
+   or m.sales = 'NaN' or d.sales = 'NaN'
    or m.customers is distinct from d.customers
    or m.series_days <> d.series_days

@@ -9,8 +9,8 @@ cross join lateral (
         ('sale_date', t.sale_date, 'date', '^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])$', 'unparsable date'),
         ('sales', t.sales, 'numeric', '^-?\d{1,14}(\.\d{0,12})?$', 'unparsable number'),
         ('customers', t.customers, 'integer', '^-?\d{1,9}$', 'unparsable integer'),
-        ('is_open', t.is_open, 'boolean', '^(0|1|t|f|true|false)$', 'unparsable flag'),
-        ('school_holiday', t.school_holiday, 'boolean', '^(0|1|t|f|true|false)$', 'unparsable flag'),
+        ('is_open', t.is_open, 'boolean', '^(0|1|t|f|true|false)$', 'not a boolean (0/1, true/false, t/f, yes/no)'),
+        ('school_holiday', t.school_holiday, 'boolean', '^(0|1|t|f|true|false)$', 'not a boolean (0/1, true/false, t/f, yes/no)'),
         ('day_of_week', t.day_of_week, 'smallint', '^\d{1,4}$', 'unparsable integer')
 ) as v (column_name, value, type_name, surely_valid, label)
 where v.value is not null

@@ -10,7 +10,8 @@ from (
         s.line_no,
         core.actuals_row_problem(
             s.store_id, s.group_id, s.sale_date, s.sales, s.customers, s.promo,
-            s.day_of_week, s.state_holiday, %(today)s, %(need_sales)s, %(codes)s
+            s.day_of_week, s.state_holiday, %(today)s, %(need_sales)s, %(codes)s,
+            %(allow_negative)s
         ) as problem
     from pg_temp.actuals_stage as s
 ) as st

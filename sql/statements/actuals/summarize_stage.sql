@@ -13,7 +13,8 @@ select
     count(*) filter (
         where core.actuals_row_problem(
             st.store_id, st.group_id, st.sale_date, st.sales, st.customers, st.promo,
-            st.day_of_week, st.state_holiday, %(today)s, %(need_sales)s, %(codes)s
+            st.day_of_week, st.state_holiday, %(today)s, %(need_sales)s, %(codes)s,
+            %(allow_negative)s
         ) is not null
     ) as bad_rows
 from pg_temp.actuals_stage as st
