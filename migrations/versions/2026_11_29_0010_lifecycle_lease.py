@@ -6,7 +6,7 @@ A process working on a run or a shard refreshes ``heartbeat_at`` every
 message of an abandoned run names its last heartbeat.
 
 Revision ID: 0010_lifecycle_lease
-Revises: 0020_reports_member_label
+Revises: 0006_ingest_contracts
 Create Date: 2026-11-29
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_lifecycle_lease"
-down_revision: str | None = "0020_reports_member_label"
+down_revision: str | None = "0006_ingest_contracts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
