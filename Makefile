@@ -18,16 +18,22 @@ $(STAMP): pyproject.toml uv.lock requirements.lock
 	@# Installs exactly the versions of uv.lock (every extra), never a fresh resolution: two
 	@# machines get the same stack. uv is bootstrapped with pip (a PyPI package, run as
 	@# `python -m uv` so no PATH or shim refresh is needed); if uv fails, pip installs the same
-	@# pinned versions from requirements.lock (exported from uv.lock by `make lock`).
+	@# pinned versions from requirements.lock (exported from uv.lock by `make lock`; it lists every
+	@# dependency, hash-checked, so pip installs it with --no-deps and resolves nothing). A lock
+	@# that no longer matches pyproject.toml stops here: `make lock` updates it.
 	@set -e; \
 	$(PYTHON) -m uv --version >/dev/null 2>&1 || \
 	  $(PYTHON) -m pip install -q --disable-pip-version-check uv >/dev/null 2>&1 || true; \
+	if $(PYTHON) -m uv --version >/dev/null 2>&1 && ! $(PYTHON) -m uv lock --check --offline -q 2>/dev/null; then \
+	  echo "uv.lock does not match pyproject.toml: run \`make lock\` (then make test) and commit both locks" >&2; \
+	  exit 1; \
+	fi; \
 	if $(PYTHON) -m uv --version >/dev/null 2>&1 && \
 	   UV_PROJECT_ENVIRONMENT=$(VENV) $(PYTHON) -m uv sync -q --locked --all-extras --python $(PYTHON); then :; \
 	else \
 	  echo "uv unavailable or failed: installing the locked versions with pip (a few minutes)"; \
 	  [ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV); \
-	  [ -x $(BIN)/pip ] || $(BIN)/python -m ensurepip -q; \
+	  [ -x $(BIN)/pip ] || $(BIN)/python -m ensurepip --default-pip >/dev/null; \
 	  $(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -r requirements.lock; \
 	  $(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .; \
 	fi
