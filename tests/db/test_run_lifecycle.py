@@ -47,7 +47,6 @@ _CHILD = textwrap.dedent("""
     import planfact.runs.shards as shards
     from planfact.runs import run_month
     from planfact.config import Settings
-from planfact.errors import PlanfactError
 
     url, written, go, experiments, state, shard, where = sys.argv[1:8]
     def pause():
