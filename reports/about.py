@@ -19,14 +19,16 @@ __all__ = ["about_facts", "definitions", "write_about"]
 def about_facts(data: ReportData) -> list[tuple[str, object]]:
     """(name, value) lines of lineage and scope; ids and versions stay numbers."""
     lin = data.lineage
-    days = (
-        f"{data.days_with_actuals} of {len(data.daily_total)} (partial month: figures cover these days)"
-        if data.missing_days
-        else f"all {len(data.daily_total)}"
+    scope = data.scope
+    covered = (
+        f"{scope.fraction} {scope.counts[2]}s (partial month: the figures compare these only; "
+        f"not yet reported: {scope.where(shown=12)})"
+        if scope.partial
+        else f"all {len(data.daily_total)} days"
     )
     return [
         ("Report month", month_label(data.month)),
-        ("Days with actuals", days),
+        ("Actuals cover", covered),
         ("Plan of record run id", lin.plan_run_id),
         ("Plan run kind", lin.plan_kind),
         ("Plan made at", f"{lin.plan_made_at:%Y-%m-%d %H:%M %Z}" if lin.plan_made_at else "unknown"),

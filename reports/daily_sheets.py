@@ -27,6 +27,7 @@ from reports.sheets import (
     write_header,
     write_title,
 )
+from reports.unreported import DAILY_PARTIAL
 
 __all__ = ["write_daily", "write_level_daily", "write_misses", "write_trend"]
 
@@ -36,8 +37,17 @@ _CHART_COLUMNS = 2  # small multiples per row on the level sheet
 
 
 def write_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:
-    """One row per day of the total: flags, plan, actual, variance formulas, interval bounds."""
-    write_title(ws, f"{data.title} · daily total", subtitle, data.units.caption)
+    """One row per day of the total: flags, plan, actual, variance formulas, interval bounds.
+
+    A partial month adds two columns: the plan of the day's unreported series-days (N) and the
+    plan the actual is compared with (O: plan less N on a day with actuals, else the whole
+    plan), which the variance uses and the chart draws.
+    """
+    partial = data.partial
+    unit = data.units.caption
+    if partial:
+        unit += f" Variances compare {data.scope.covered} (plan not yet reported left out)."
+    write_title(ws, f"{data.title} · daily total", subtitle, unit)
     headers = [
         "Day",
         "Weekday",
@@ -52,12 +62,14 @@ def write_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:
         "High 80%",
         "Low 95%",
         "High 95%",
+        *(["Plan not yet reported", "Plan compared"] if partial else []),
     ]
     write_header(ws, HEADER_ROW, headers)
     first = HEADER_ROW + 1
+    plan = "O" if partial else "F"  # the plan a variance compares with
     for offset, point in enumerate(data.daily_total):
         r = first + offset
-        values = [
+        values: list[object] = [
             point.day,
             f"{point.day:%a}",
             "holiday" if point.holiday else None,
@@ -65,13 +77,15 @@ def write_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:
             point.closed_share,
             point.plan,
             point.actual,
-            f"=G{r}-F{r}" if point.actual is not None else None,
-            f'=IF(F{r}=0,"",H{r}/ABS(F{r}))' if point.actual is not None else None,
+            f"=G{r}-{plan}{r}" if point.actual is not None else None,
+            f'=IF({plan}{r}=0,"",H{r}/ABS({plan}{r}))' if point.actual is not None else None,
             point.lo_80,
             point.hi_80,
             point.lo_95,
             point.hi_95,
         ]
+        if partial:
+            values += [point.plan_to_come, f'=IF(G{r}="",F{r},F{r}-N{r})']
         formats = [
             DATE_FORMAT,
             "@",
@@ -86,23 +100,24 @@ def write_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:
             MONEY,
             MONEY,
             MONEY,
+            *([MONEY, MONEY] if partial else []),
         ]
         for column, (value, fmt) in enumerate(zip(values, formats, strict=True), start=1):
             ws.cell(row=r, column=column, value=value).number_format = fmt
     last = first + len(data.daily_total) - 1
     total = last + 1
     ws.cell(row=total, column=1, value="Total")
-    for letter in "FGJKLM":
+    for letter in "FGJKLM" + ("N" if partial else ""):
         cell = ws[f"{letter}{total}"]
         cell.value = f"=SUBTOTAL(9,{letter}{first}:{letter}{last})"
         cell.number_format = MONEY
     compared = total
-    if data.missing_days:
-        # Like with like: the variance compares the actuals with the plan of the same days only.
+    if partial:
+        # Like with like: the variance compares the actuals with the plan of the reported series-days.
         ws.cell(row=total, column=1, value="Total (plan of every day)")
         compared = total + 1
-        ws.cell(row=compared, column=1, value=f"Days with actuals ({data.days_with_actuals})")
-        ws[f"F{compared}"] = f'=SUMIFS(F{first}:F{last},G{first}:G{last},"<>")'
+        ws.cell(row=compared, column=1, value=f"{data.scope.label} ({data.scope.counts[0]:,})")
+        ws[f"F{compared}"] = f"=F{total}-N{total}"
         ws[f"G{compared}"] = f"=G{total}"
         for letter in "FG":
             ws[f"{letter}{compared}"].number_format = MONEY
@@ -113,15 +128,15 @@ def write_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:
     ws[f"I{compared}"].number_format = PCT_SIGNED
     style_total_row(ws, total, 1, len(headers))
     ws.freeze_panes = ws.cell(row=first, column=2)
-    ws.auto_filter.ref = f"A{HEADER_ROW}:M{last}"
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{'O' if partial else 'M'}{last}"
     add_band_formatting(ws, f"H{first}:I{compared}", f"$I{first}")
-    set_widths(ws, {1: 12 if compared == total else 24, 2: 9, 3: 9, **{c: 12 for c in range(4, 14)}})
+    set_widths(ws, {1: 12 if compared == total else 26, 2: 9, 3: 9, **{c: 12 for c in range(4, 16)}})
     add_line_chart(
         ws,
-        f"O{HEADER_ROW}",
-        title="Daily plan vs actual · total",
+        f"{'Q' if partial else 'O'}{HEADER_ROW}",
+        title="Daily plan vs actual · total" + (" (plan of the reported series-days)" if partial else ""),
         data_ws=ws,
-        columns=[6, 7, 10, 11],
+        columns=[15 if partial else 6, 7, 10, 11],
         header_row=HEADER_ROW,
         first_row=first,
         last_row=last,
@@ -136,9 +151,16 @@ def write_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:
 
 
 def write_level_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:
-    """Days down, members across (plan and actual per member), one chart per member."""
+    """Days down, members across (plan and actual per member), one chart per member.
+
+    In a partial month a plan cell is the plan of the reported series-days on a day with
+    actuals (like with like) and the whole plan on a day without any.
+    """
     level = LEVEL_LABELS[data.chart_level or ""]
-    write_title(ws, f"{data.title} · daily by {level.lower()}", subtitle, data.units.caption)
+    unit = data.units.caption
+    if data.partial:
+        unit += DAILY_PARTIAL
+    write_title(ws, f"{data.title} · daily by {level.lower()}", subtitle, unit)
     members = list(data.daily_by_member)
     names = [data.label(data.chart_level or "", member) for member in members]
     headers = ["Day"]
@@ -152,7 +174,7 @@ def write_level_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:
         ws.cell(row=r, column=1, value=data.daily_total[offset].day).number_format = DATE_FORMAT
         for m, member in enumerate(members):
             point = data.daily_by_member[member][offset]
-            ws.cell(row=r, column=2 + 2 * m, value=point.plan).number_format = MONEY
+            ws.cell(row=r, column=2 + 2 * m, value=point.plan_shown).number_format = MONEY
             ws.cell(row=r, column=3 + 2 * m, value=point.actual).number_format = MONEY
     last = first + days - 1
     total = last + 1

@@ -42,11 +42,21 @@ MEASURES: tuple[tuple[str, str], ...] = (
     ),
     (
         "Days with actuals",
-        "When some days of the month have no actuals yet, every figure of the month compares "
-        "the actuals with the plan of the same days only; the plan of the remaining days is "
-        "shown separately as 'Plan still to come'.",
+        "A store reports a day or it does not: a series-day is not yet reported when no series of "
+        "its store has an actual that day (a series without a row on a day its store reported "
+        "sold nothing). When some series-days are not reported yet (a late file, a store's last "
+        "days), every figure of the month (summary, breakdowns, daily variances, bridge, "
+        "narrative, year to date, accuracy trend) compares the actuals with the plan of the "
+        "reported series-days only; the plan of the others is shown separately as 'Plan still "
+        "to come'. Without --allow-partial such a month is not reported at all.",
     ),
     ("MAPE", "Mean over series-days with non-zero actuals of |Actual − Plan| ÷ Actual."),
+    (
+        "Accuracy trend",
+        "WAPE, Bias, MAPE and coverage of each month's plan of record, defined exactly as in the "
+        "Summary (series-day errors, gross actual, like with like): the report month's point is "
+        "the Summary's figure.",
+    ),
     (
         "Inside 80% / 95%",
         "Share of series-days whose actual lies inside the plan's 80% / 95% prediction "
@@ -55,7 +65,8 @@ MEASURES: tuple[tuple[str, str], ...] = (
     ("Low / High 80%, 95%", "Interval bounds summed over the series of an aggregate (a conservative band)."),
     (
         "Year to date",
-        "Plan and actual summed from January to the report month over the months that have a plan of record.",
+        "Plan and actual summed from January to the report month over the months that have a plan "
+        "of record and actuals, like with like (the plan of unreported series-days left out).",
     ),
     ("Previous month", "The same measures for the month before, against its own plan of record."),
     ("Promo share", "Share of series that ran a promotion on the day."),

@@ -128,8 +128,9 @@ def _write_summary(ws: Worksheet, data: ReportData) -> tuple[str, str]:
         ("Generated", f"{lin.generated_at:%Y-%m-%d %H:%M %Z}"),
         ("Tolerance band (±)", data.tolerance),
     ]
-    if data.missing_days:
-        header.insert(1, ("Days with actuals", f"{data.days_with_actuals} of {len(data.daily_total)}"))
+    scope = data.scope
+    if scope.partial:
+        header.insert(1, (scope.label, scope.fraction))
     for offset, (label, value) in enumerate(header):
         ws.cell(row=first + offset, column=1, value=label).font = Font(bold=True)
         cell = ws.cell(row=first + offset, column=2, value=value)
@@ -139,22 +140,17 @@ def _write_summary(ws: Worksheet, data: ReportData) -> tuple[str, str]:
     ws.cell(row=tolerance_row, column=3, value="edit to recolour every sheet").font = Font(
         italic=True, color="7F7F7F"
     )
-    if data.missing_days:
+    if scope.partial:
         ws.cell(row=tolerance_row + 1, column=1, value="Incomplete actuals").font = Font(
             bold=True, color="C00000"
         )
-        ws.cell(
-            row=tolerance_row + 1,
-            column=2,
-            value=f"{len(data.missing_days)} day(s) without actuals: "
-            + ", ".join(f"{d:%d %b}" for d in data.missing_days),
-        )
+        ws.cell(row=tolerance_row + 1, column=2, value=f"not yet reported: {scope.where()}")
 
     top = tolerance_row + 3
     prev_label = month_label(data.previous_month)
-    scope = f" ({data.days_with_actuals} days with actuals)" if data.missing_days else ""
+    covered = f" ({scope.covered_short})" if scope.partial else ""
     write_header(
-        ws, top, ["Measure", month_label(data.month) + scope, prev_label, "Change", "Year to date"]
+        ws, top, ["Measure", month_label(data.month) + covered, prev_label, "Change", "Year to date"]
     )
     variance_row = _write_summary_rows(ws, top + 1, data)
     set_widths(ws, {1: 30, 2: 22, 3: 20, 4: 16, 5: 20, 6: 20})
@@ -166,7 +162,7 @@ def _write_summary_rows(ws: Worksheet, first: int, data: ReportData) -> int:
 
     Returns the row of the variance. With returns a Returns row joins the table and WAPE and
     bias divide by the gross actual (Actual + 2 × Returns); in a partial month the plan of the
-    days still to come follows the table.
+    unreported series-days (still to come) follows the table.
     """
     month, previous = data.summary.month, data.summary.previous
     scopes_returns = any(f is not None and f.returns for f in (month, previous))
@@ -239,17 +235,16 @@ def _write_summary_rows(ws: Worksheet, first: int, data: ReportData) -> int:
                 cell.value = f"=(B{row}-C{row})*100"
                 cell.number_format = POINTS
     add_band_formatting(ws, f"B{r['Variance']}:E{r['Variance %']}", f"B${r['Variance %']}")
-    if data.missing_days:
+    if data.partial:
         row = first + len(rows) + 1
-        rest = len(data.missing_days)
-        ws.cell(row=row, column=1, value=f"Plan still to come ({rest} days)").font = Font(bold=True)
+        ws.cell(row=row, column=1, value=data.scope.to_come_label).font = Font(bold=True)
         ws.cell(row=row, column=2, value=data.plan_to_come).number_format = MONEY_CENTS
         ws.cell(row=row + 1, column=1, value="Plan of the whole month").font = Font(bold=True)
         ws.cell(row=row + 1, column=2, value=f"=B{r['Plan']}+B{row}").number_format = MONEY_CENTS
         ws.cell(
             row=row + 2,
             column=1,
-            value="The month's figures above compare the days with actuals only; "
+            value=f"The month's figures above compare {data.scope.covered} only; "
             "the plan still to come is not in them.",
         ).font = Font(italic=True, color="595959")
     return r["Variance"]
@@ -300,11 +295,11 @@ def _write_level(ws: Worksheet, data: ReportData, level: str) -> None:
 
 def _unit(data: ReportData) -> str:
     """The unit line of a figure table; a partial month says which days it covers."""
-    if not data.missing_days:
+    if not data.partial:
         return data.units.caption
     return (
-        f"{data.units.caption} Plan and actual of the {data.days_with_actuals} days with actuals "
-        f"(of {len(data.daily_total)}); the plan still to come is on the Summary."
+        f"{data.units.caption} Plan and actual of {data.scope.covered}; "
+        "the plan still to come is on the Summary."
     )
 
 

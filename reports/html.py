@@ -26,6 +26,7 @@ from reports.model import (
     month_label,
 )
 from reports.narrative import narrative
+from reports.unreported import DAILY_PARTIAL
 
 __all__ = ["render_html", "write_html", "Cell", "money", "percent"]
 
@@ -100,7 +101,7 @@ def _daily_chart(
     return line_chart(
         labels,
         [
-            Line("Plan", [p.plan for p in points], PLAN_COLOUR, "6 4"),
+            Line("Plan", [p.plan_shown for p in points], PLAN_COLOUR, "6 4"),
             Line("Actual", [p.actual for p in points], ACTUAL_COLOUR, None, 2.5),
         ],
         title=title,
@@ -123,7 +124,7 @@ def _daily_rows(points: list[DailyPoint], tolerance: float, scale: int) -> list[
                 Cell("holiday" if p.holiday else "", "1" if p.holiday else "0"),
                 Cell(percent(p.promo_share), key(p.promo_share), "num"),
                 Cell(percent(p.closed_share), key(p.closed_share), "num"),
-                Cell(money(p.plan, scale=scale), key(p.plan), "num"),
+                Cell(money(p.plan_shown, scale=scale), key(p.plan_shown), "num"),
                 Cell(money(p.actual, scale=scale), key(p.actual), "num"),
                 Cell(money(p.variance, signed=True, scale=scale), key(p.variance), colour),
                 Cell(percent(p.variance_pct, signed=True), key(p.variance_pct), colour),
@@ -254,15 +255,12 @@ def _context(data: ReportData) -> dict:
     )
     made = f"{lin.plan_made_at:%Y-%m-%d %H:%M %Z}" if lin.plan_made_at else "unknown"
     unit = data.units.caption
-    partial = (
-        f" Plan and actual of the {data.days_with_actuals} days with actuals (of {len(data.daily_total)})."
-        if data.missing_days
-        else ""
-    )
+    scope = data.scope
+    partial = f" Plan and actual of {scope.covered}." if scope.partial else ""
     return {
         "title": data.title,
         "month_label": month_label(data.month),
-        "month_scope": f" ({data.days_with_actuals} days with actuals)" if data.missing_days else "",
+        "month_scope": f" ({scope.covered_short})" if scope.partial else "",
         "previous_label": month_label(data.previous_month),
         "headline": data.headline,
         "headline_band": band(data.summary.month.variance_pct, tol),
@@ -270,19 +268,18 @@ def _context(data: ReportData) -> dict:
         "tolerance": percent(tol),
         "unit": unit,
         "figure_unit": unit + partial,
-        "missing_days": ", ".join(f"{d:%d %b}" for d in data.missing_days),
+        "daily_unit": unit + (DAILY_PARTIAL if partial else ""),
+        "unreported": scope.where(shown=12) if scope.partial else "",
+        "covered": scope.covered,
         "to_come": (
             [
-                (
-                    f"Plan still to come ({len(data.missing_days)} days)",
-                    money(data.plan_to_come, cents=True, scale=scale),
-                ),
+                (scope.to_come_label, money(data.plan_to_come, cents=True, scale=scale)),
                 (
                     "Plan of the whole month",
                     money(data.summary.month.plan + data.plan_to_come, cents=True, scale=scale),
                 ),
             ]
-            if data.missing_days
+            if scope.partial
             else []
         ),
         "lineage": [

@@ -11,9 +11,10 @@ so its sign always says above (+) or below (−) plan; WAPE and bias divide by t
 (sum of |series-day actual| = actual + 2 × returns), so they stay meaningful when returns
 bring the net actual near or below zero.
 
-Partial months: when some days have no actuals yet, the figures of the month (summary,
-levels, bridge, narrative) cover only the days with actuals; the plan of the other days is
-``ReportData.plan_to_come``.
+Partial months: when some series-days have no actuals yet (a store reports a day or it does
+not, see ``reports.unreported``), the figures of the month (summary, levels, daily variances,
+bridge, narrative) compare like with like: they leave out the plan of the unreported
+series-days, which is ``ReportData.plan_to_come``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from forecasting import calendar
+from reports.unreported import Scope, Unreported
 
 __all__ = [
     "LEVEL_ORDER",
@@ -202,14 +204,25 @@ class DailyPoint:
     promo_share: float | None = None
     closed_share: float | None = None
     holiday: bool = False
+    plan_to_come: float = 0.0  # plan of the day's unreported series-days (all of it on a missing day)
+
+    @property
+    def plan_compared(self) -> float:
+        """The plan of the series-days with actuals: what the actual is compared with."""
+        return self.plan - self.plan_to_come
+
+    @property
+    def plan_shown(self) -> float:
+        """The plan a chart draws: like with like on a day with actuals, else the day's whole plan."""
+        return self.plan if self.actual is None else self.plan_compared
 
     @property
     def variance(self) -> float | None:
-        return None if self.actual is None else self.actual - self.plan
+        return None if self.actual is None else self.actual - self.plan_compared
 
     @property
     def variance_pct(self) -> float | None:
-        return ratio(self.variance, self.plan)
+        return ratio(self.variance, self.plan_compared)
 
 
 @dataclass(frozen=True)
@@ -306,8 +319,10 @@ class ReportData:
     misses_absolute: list[Miss] = field(default_factory=list)
     misses_relative: list[Miss] = field(default_factory=list)
     accuracy_trend: list[AccuracyPoint] = field(default_factory=list)
-    missing_days: list[date] = field(default_factory=list)
-    plan_to_come: float = 0.0  # plan of the missing days (total); the figures above exclude it
+    missing_days: list[date] = field(default_factory=list)  # days no store reported
+    plan_to_come: float = 0.0  # plan of the unreported series-days (total); the figures exclude it
+    unreported: list[Unreported] = field(default_factory=list)  # stores with unreported days
+    store_days: int = 0  # store-days of the month (0: one per store and day, from the daily total)
     units: Units = field(default_factory=Units)
     bridge_level: str | None = None
     labels: dict[tuple[str, str], str] = field(default_factory=dict)  # (level, member) -> label
@@ -327,6 +342,21 @@ class ReportData:
     @property
     def days_with_actuals(self) -> int:
         return len(self.daily_total) - len(self.missing_days)
+
+    @property
+    def scope(self) -> Scope:
+        """What the month's figures cover (every day, or like with like in a partial month)."""
+        return Scope(
+            days=len(self.daily_total),
+            missing_days=tuple(self.missing_days),
+            stores=tuple(self.unreported),
+            store_days=self.store_days,
+            plan_to_come=self.plan_to_come,
+        )
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.missing_days or self.unreported)
 
     @property
     def previous_month(self) -> date:
@@ -350,13 +380,13 @@ class ReportData:
             f"Actual sales of {amount(figures.actual)} were {abs(pct):.1%} {direction} the plan of "
             f"{amount(figures.plan)} ({inside} the ±{self.tolerance:.1%} tolerance band)."
         )
-        if not self.missing_days:
+        if not self.partial:
             return sentence
-        rest = len(self.missing_days)
+        scope = self.scope
+        where = "" if scope.whole_days_only else f" (not yet reported: {scope.where()})"
         return (
-            f"Over the {self.days_with_actuals} of {len(self.daily_total)} days with actuals, "
-            f"{sentence[0].lower()}{sentence[1:-1]}; the plan of the other {rest} day"
-            f"{'s' if rest != 1 else ''}, {amount(self.plan_to_come)}, is still to come."
+            f"Over {scope.covered}, {sentence[0].lower()}{sentence[1:-1]}; the plan of the other "
+            f"{scope.rest}{where}, {amount(self.plan_to_come)}, is still to come."
         )
 
     def flat_levels(self) -> list[str]:

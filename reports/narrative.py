@@ -111,7 +111,7 @@ def _total(data: ReportData) -> str:
     month = data.summary.month
     pct = month.variance_pct
     where = "inside" if band(pct, data.tolerance) == "neutral" else "outside"
-    scope = f" over the {data.days_with_actuals} days with actuals" if data.missing_days else ""
+    scope = f" over {data.scope.covered}" if data.partial else ""
     return (
         f"The total variance{scope} is {data.units.amount(month.variance or 0.0, signed=True)} "
         f"({_pct(pct)} of plan), {where} the ±{data.tolerance:.1%} tolerance band."

@@ -1,15 +1,18 @@
 """Read one month's report content from the mart views into a ReportData.
 
 Reads only ``mart.*`` views (plan_fact_monthly, plan_fact_daily, forecast_accuracy,
-run_registry, series_dim, member_label, plan_fact_series_day), all in one read-only
+run_registry, series_dim, series_level, member_label, plan_fact_series_day), all in one read-only
 repeatable-read snapshot, so the figures of one report always belong together. A month without
 a plan of record, without actuals, or whose materialized views are older than the live data is
 refused with a message that names what is missing.
 
-Every member gets its label from ``mart.member_label``. A partial month (``allow_partial``)
-compares like with like: the plan of the days without actuals is taken out of every figure of
-the month (and of year to date) and reported as ``plan_to_come``. Returns (negative
-series-day actuals) are summed per member so WAPE and bias can use the gross actual.
+Every member gets its label from ``mart.member_label``. Completeness is judged per series-day
+(``planfact.reporting.completeness``: a store reports a day or it does not): a month with
+unreported series-days is refused unless ``allow_partial``; a partial report compares like
+with like: the plan of the unreported series-days is taken out of every figure (each member,
+each day, the month, year to date, the accuracy trend) and reported as ``plan_to_come``.
+Returns (negative series-day actuals) are summed per member so WAPE and bias can use the
+gross actual.
 """
 
 from __future__ import annotations
@@ -22,17 +25,17 @@ from typing import Any
 import psycopg
 from psycopg.pq import TransactionStatus
 
-from forecasting.calendar import add_months
 from planfact import __version__
 from planfact.config import Settings
 from planfact.db.queries import execute
 from planfact.errors import PlanfactError, UsageError
+from planfact.reporting.completeness import Completeness, read_completeness, refusal
+from planfact.reporting.trend import TREND_MONTHS, read_month_totals
 from reports.bridge import BRIDGE_LEVELS
 from reports.model import (
     LEVEL_LABELS,
     LEVEL_ORDER,
     STORE_LEVELS,
-    AccuracyPoint,
     DailyPoint,
     Figures,
     Lineage,
@@ -60,10 +63,10 @@ SOURCE_VIEWS = (
     "mart.forecast_accuracy",
     "mart.run_registry",
     "mart.series_dim",
+    "mart.series_level",
     "mart.member_label",
 )
 TOP_MISSES = 15
-TREND_MONTHS = 13  # the month and the twelve before it
 MAX_CHART_MEMBERS = 12
 
 
@@ -86,10 +89,16 @@ def _float(value: Any) -> float | None:
 
 
 def _figures(row: dict[str, Any], *, to_come: float = 0.0, returns: float = 0.0) -> Figures:
-    """A row's figures; ``to_come`` (plan of days without actuals) is taken out of the plan."""
+    """A row's figures; ``to_come`` (plan of unreported series-days) is taken out of the plan.
+
+    A member without any actual row whose store reported the days of its plan sold nothing
+    (a sparse feed sends no row for a day without sales): its actual is 0, not unknown.
+    """
+    plan = float(row["plan"] or 0.0) - to_come
+    actual = _float(row["actual"])
     return Figures(
-        plan=float(row["plan"] or 0.0) - to_come,
-        actual=_float(row["actual"]),
+        plan=plan,
+        actual=0.0 if actual is None and plan != 0 else actual,
         abs_error=_float(row["abs_error"]),
         coverage_80=_float(row["coverage_80"]),
         coverage_95=_float(row["coverage_95"]),
@@ -142,28 +151,28 @@ def _load(
     plan = plan_runs[0]
     monthly = _rows(conn, "reports/monthly", params)
     total_rows = [r for r in monthly if r["level"] == "total"]
+    no_actuals = (
+        f"no actuals for {label} are loaded yet (its plan of record is run {plan['run_id']}): "
+        "load them with `planfact load actuals`"
+    )
     if not total_rows:
+        if not _rows(conn, "reports/live_actuals", params)[0]["found"]:
+            raise PlanfactError(no_actuals)
         raise PlanfactError(
             f"the mart has no plan-vs-actual rows for {label} although run {plan['run_id']} is its plan of "
-            "record: refresh the mart (`planfact mart refresh`) and retry"
+            "record: refresh the mart (`planfact mart refresh`, or pass --refresh-mart) and retry"
         )
     total = total_rows[0]
     _check_fresh(conn, month, plan, total)
     if total["actual"] is None or not total["actual_days"]:
-        raise PlanfactError(
-            f"no actuals for {label}: the plan of record (run {plan['run_id']}) exists but no actual sales "
-            f"of {label} are loaded (load them with `planfact load actuals`)"
-        )
-    daily_total = _daily(conn, month, "total", ["all"])["all"]
-    missing = [p.day for p in daily_total if p.actual is None]
-    if missing and not allow_partial:
-        raise PlanfactError(
-            f"incomplete actuals for {label}: {len(missing)} of {len(daily_total)} days have no actuals "
-            f"({missing[0]:%Y-%m-%d}…{missing[-1]:%Y-%m-%d}); load them, or pass --allow-partial"
-        )
-
+        raise PlanfactError(no_actuals)
     labels = {(r["level"], r["member"]): r["label"] for r in _rows(conn, "reports/member_labels", {})}
-    to_come = _plan_to_come(conn, month, missing)
+    found = read_completeness(conn, month, labels)
+    daily_total = _daily(conn, month, "total", ["all"], found)["all"]
+    missing = [p.day for p in daily_total if p.actual is None]
+    if not found.complete and not allow_partial:
+        raise PlanfactError(refusal(label, found, missing, len(daily_total)))
+    to_come = found.to_come
     returns = {(r["level"], r["member"]): float(r["returns"]) for r in _rows(conn, "reports/returns", params)}
     by_level: dict[str, list[MemberRow]] = defaultdict(list)
     for row in monthly:
@@ -188,8 +197,8 @@ def _load(
     daily_by_member: dict[str, list[DailyPoint]] = {}
     if chart_level:
         members = [r.member for r in levels[chart_level][:MAX_CHART_MEMBERS]]
-        found = _daily(conn, month, chart_level, members)
-        daily_by_member = {m: found[m] for m in members if m in found}
+        points = _daily(conn, month, chart_level, members, found)
+        daily_by_member = {m: points[m] for m in members if m in points}
 
     misses: dict[str, list[Miss]] = {"absolute": [], "relative": []}
     miss_level = "store" if "store" in by_level else "series"
@@ -207,24 +216,7 @@ def _load(
                 labels.get((miss_level, row["member"]), row["member"]),
             )
         )
-    previous_rows = _rows(conn, "reports/month_total", {"month": add_months(month, -1)})
-    previous = (
-        _figures(previous_rows[0]) if previous_rows and previous_rows[0]["actual"] is not None else None
-    )
-    trend = [
-        AccuracyPoint(
-            r["target_month"],
-            r["run_id"],
-            _float(r["wape"]),
-            _float(r["bias"]),
-            _float(r["mape"]),
-            _float(r["coverage_80"]),
-            _float(r["coverage_95"]),
-        )
-        for r in _rows(
-            conn, "reports/accuracy_trend", {**params, "first_month": add_months(month, 1 - TREND_MONTHS)}
-        )
-    ]
+    totals = read_month_totals(conn, month)
     lineage = Lineage(
         plan_run_id=int(plan["run_id"]),
         plan_kind=plan["kind"],
@@ -237,17 +229,14 @@ def _load(
         generator=f"planfact {__version__}",
         source_views=SOURCE_VIEWS,
     )
-    total_to_come = to_come.get(("total", "all"), 0.0)
     return ReportData(
         month=month,
         tolerance=tolerance,
         lineage=lineage,
         summary=Summary(
             month=by_level["total"][0].figures,
-            previous=previous,
-            year_to_date=Figures(
-                plan=float(total["ytd_plan"] or 0.0) - total_to_come, actual=_float(total["ytd_actual"])
-            ),
+            previous=totals.previous,
+            year_to_date=totals.year_to_date,
         ),
         levels=levels,
         daily_total=daily_total,
@@ -257,19 +246,13 @@ def _load(
         drill=drill,
         misses_absolute=misses["absolute"],
         misses_relative=misses["relative"],
-        accuracy_trend=trend,
+        accuracy_trend=totals.points,
         missing_days=missing,
-        plan_to_come=total_to_come,
+        plan_to_come=to_come.get(("total", "all"), 0.0),
+        unreported=found.stores,
+        store_days=found.store_days,
         labels=labels,
     )
-
-
-def _plan_to_come(conn: psycopg.Connection, month: date, missing: list[date]) -> dict[tuple[str, str], float]:
-    """(level, member) -> plan of the days without actuals (empty for a complete month)."""
-    if not missing:
-        return {}
-    rows = _rows(conn, "reports/plan_to_come", {"month": month, "days": missing})
-    return {(r["level"], r["member"]): float(r["plan"] or 0.0) for r in rows}
 
 
 def _bridge_level(data: ReportData, wanted: str | None) -> str | None:
@@ -307,8 +290,10 @@ def _check_fresh(conn: psycopg.Connection, month: date, plan: dict[str, Any], to
 
 
 def _daily(
-    conn: psycopg.Connection, month: date, level: str, members: list[str]
+    conn: psycopg.Connection, month: date, level: str, members: list[str], completeness: Completeness
 ) -> dict[str, list[DailyPoint]]:
+    """Daily points of ``members``, each with the plan of its unreported series-days that day."""
+    to_come = completeness.to_come_daily
     found: dict[str, list[DailyPoint]] = defaultdict(list)
     for r in _rows(conn, "reports/daily", {"month": month, "level": level, "members": members}):
         found[r["member"]].append(
@@ -323,6 +308,7 @@ def _daily(
                 promo_share=_float(r["promo_share"]),
                 closed_share=_float(r["closed_share"]),
                 holiday=bool(r["holiday"]),
+                plan_to_come=to_come.get((level, r["member"], r["day"]), 0.0),
             )
         )
     return found

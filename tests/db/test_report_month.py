@@ -266,6 +266,27 @@ def test_months_without_plan_or_actuals_are_refused(known, conn, settings: Setti
     assert conn.execute("select count(*) from forecast.report").fetchone()[0] == 0
 
 
+def test_a_month_without_actuals_says_so_before_the_mart_is_refreshed(
+    known, conn, settings: Settings, tmp_path: Path
+) -> None:
+    """The plan of a month is made before its actuals arrive: a report then names the missing
+    actuals, not a mart refresh that would not help (outsider test 1, finding 10)."""
+    series = {s[0]: known[f"series_{s[0]}"] for s in STORES}
+    _insert_month(conn, AUGUST, series, known["version"], actuals=False)
+    conn.commit()  # the mart is not refreshed: it has no row of August at all
+    with pytest.raises(PlanfactError, match="no actuals for 2015-08 are loaded yet") as refused:
+        render_month_report(settings, "2015-08", out_dir=tmp_path)
+    assert "refresh" not in str(refused.value)
+    conn.execute(
+        "insert into core.actuals (series_id, sale_date, sales, promo, is_open, valid_from_version) "
+        "values (%s, '2015-08-01', 10, 0, true, %s)",
+        (series["1"], known["version"]),
+    )
+    conn.commit()  # now actuals exist but the mart has not seen them: refreshing is the cure
+    with pytest.raises(PlanfactError, match=r"refresh the mart .*--refresh-mart"):
+        render_month_report(settings, "2015-08", out_dir=tmp_path)
+
+
 def test_partial_month_needs_consent_and_is_flagged(known, conn, settings: Settings, tmp_path: Path) -> None:
     series = {s[0]: known[f"series_{s[0]}"] for s in STORES}
     _insert_month(conn, AUGUST, series, known["version"], days=20)

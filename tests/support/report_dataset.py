@@ -7,6 +7,9 @@ record and actuals; actuals run 5 % + store and group effects above plan, so the
 persists. July has one closed store-day on a promo holiday (the largest miss), a series with
 returns on three days and a series whose plan and actuals are both negative (net returns).
 August has a plan and actuals for its first ``AUGUST_DAYS`` days only (a partial month).
+September (loaded only when asked) is partial store by store: store ``SEPTEMBER_GAP`` reported
+nothing from its ``SEPTEMBER_GAP`` day on, and one series of another store is sparse (no row on
+the days of ``SPARSE``, while its store reported them: it sold nothing).
 
 Every figure is computed here from the same ``facts`` the database gets, so tests compare
 the report with an independent computation.
@@ -30,6 +33,9 @@ __all__ = [
     "JULY",
     "AUGUST",
     "AUGUST_DAYS",
+    "SEPTEMBER",
+    "SEPTEMBER_GAP",
+    "SPARSE",
     "CLOSED",
     "Fact",
     "facts",
@@ -50,8 +56,10 @@ STORES = [
 ]
 GROUPS = [("GROCERY I", "GROCERY I"), ("BEVERAGES", "BEVERAGES"), ("dep_17", "Dairy")]
 MONTHS = [date(2015, 4, 1), date(2015, 5, 1), date(2015, 6, 1), date(2015, 7, 1)]
-JULY, AUGUST = date(2015, 7, 1), date(2015, 8, 1)
+JULY, AUGUST, SEPTEMBER = date(2015, 7, 1), date(2015, 8, 1), date(2015, 9, 1)
 AUGUST_DAYS = 26
+SEPTEMBER_GAP = ("702", 21)  # store 702 has no actuals from 21 September on
+SPARSE = (("704", "dep_17"), (5, 10, 30))  # no row those days: the store reported, the series sold nothing
 CLOSED = ("704", date(2015, 7, 14))  # closed all day, on promotion, a holiday
 STORE_EFFECT = {"701": 0.08, "702": -0.06, "703": 0.03, "704": 0.05, "705": -0.02}
 GROUP_EFFECT = {"GROCERY I": 0.02, "BEVERAGES": -0.04, "dep_17": 0.01}
@@ -116,6 +124,11 @@ def facts(month: date) -> list[Fact]:
                     plan, actual = -10.0, -15.0
                 if month == AUGUST and day.day > AUGUST_DAYS:
                     actual = None
+                if month == SEPTEMBER and (
+                    (store == SEPTEMBER_GAP[0] and day.day >= SEPTEMBER_GAP[1])
+                    or ((store, group) == SPARSE[0] and day.day in SPARSE[1])
+                ):
+                    actual = None
                 out.append(Fact(store, group, day, plan, actual, promo, is_open))
     return out
 
@@ -154,8 +167,9 @@ def _insert_month(conn: psycopg.Connection, month: date, version: int) -> int:
     return run_id
 
 
-def load_known_dataset(conn: psycopg.Connection) -> dict[str, int]:
-    """Write the dataset, commit and refresh the mart; returns the run id of each month."""
+def load_known_dataset(conn: psycopg.Connection, *, september: bool = False) -> dict[str, int]:
+    """Write the dataset (with ``september``: September too), commit and refresh the mart;
+    returns the run id of each month."""
     # Returns are net sales; until the ingest's contract allows them the table refuses them.
     conn.execute("alter table core.actuals drop constraint if exists actuals_sales_nonnegative")
     for group, name in GROUPS:
@@ -177,7 +191,8 @@ def load_known_dataset(conn: psycopg.Connection) -> dict[str, int]:
         "returning version_id",
         (hashlib.sha256(b"known").hexdigest(),),
     ).fetchone()[0]
-    runs = {f"{m:%Y-%m}": _insert_month(conn, m, version) for m in [*MONTHS, AUGUST]}
+    months = [*MONTHS, AUGUST, *([SEPTEMBER] if september else [])]
+    runs = {f"{m:%Y-%m}": _insert_month(conn, m, version) for m in months}
     conn.commit()
     refresh_mart(conn)
     return {**runs, "version": version}

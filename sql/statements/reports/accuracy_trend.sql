@@ -1,15 +1,35 @@
--- accuracy of the plans of record at the total level, months up to the report month.
+-- the total of each month with actuals from first_month to month, for the accuracy trend, the
+-- previous month and year to date: plan, actual, absolute error and coverage summed over the
+-- series-days as mart.plan_fact_monthly sums them (the report's summary uses the same rows, so
+-- WAPE and bias have one definition in the whole report), the returns (negative series-day
+-- actuals) and the MAPE of the series-days (mart.forecast_accuracy at series level).
 -- grain: one row per target_month.
+with returns as (
+    select d.target_month, -sum(d.actual) as returns
+    from mart.plan_fact_daily as d
+    where d.level = 'series'
+      and d.target_month between %(first_month)s and %(month)s
+      and d.actual < 0
+    group by d.target_month
+)
 select
-    a.target_month,
-    a.run_id,
-    a.wape,
-    a.bias,
-    a.mape,
-    a.coverage_80,
-    a.coverage_95
-from mart.forecast_accuracy as a
-where a.level = 'total'
-  and a.target_month between %(first_month)s and %(month)s
-  and a.actual is not null
-order by a.target_month
+    m.target_month,
+    m.run_id,
+    m.plan,
+    m.actual,
+    m.abs_error,
+    m.coverage_80,
+    m.coverage_95,
+    m.days,
+    m.actual_days,
+    coalesce(r.returns, 0) as returns,
+    a.mape
+from mart.plan_fact_monthly as m
+left join returns as r on r.target_month = m.target_month
+left join mart.forecast_accuracy as a
+    on a.target_month = m.target_month
+    and a.level = 'series'
+where m.level = 'total'
+  and m.target_month between %(first_month)s and %(month)s
+  and m.actual is not null
+order by m.target_month
