@@ -15,7 +15,22 @@ from sqlalchemy.exc import ArgumentError
 
 from planfact.errors import UsageError
 
-__all__ = ["Settings", "get_settings", "load_settings"]
+__all__ = ["Settings", "get_settings", "load_settings", "parse_fraction"]
+
+
+def parse_fraction(text: str) -> float:
+    """'0.02' or '2%' -> 0.02, within [0, 1); ValueError naming the value otherwise.
+
+    ``--tolerance`` and ``PLANFACT_VARIANCE_TOLERANCE`` read the same way.
+    """
+    raw = str(text).strip()
+    try:
+        value = float(raw.removesuffix("%").strip()) / (100 if raw.endswith("%") else 1)
+    except ValueError:
+        raise ValueError(f"not a number: {text!r}; e.g. 0.02 or 2%") from None
+    if not 0 <= value < 1:
+        raise ValueError(f"{text!r} is outside [0, 1); e.g. 0.02 or 2%")
+    return value
 
 
 def _here(*parts: str) -> Path:
@@ -85,6 +100,11 @@ class Settings(BaseSettings):
             raise ValueError(f"only postgresql URLs are supported, got {url.drivername!r}")
         return value
 
+    @field_validator("variance_tolerance", mode="before")
+    @classmethod
+    def _check_tolerance(cls, value: object) -> object:
+        return parse_fraction(value) if isinstance(value, str) else value
+
     @field_validator("report_scale")
     @classmethod
     def _check_scale(cls, value: str) -> str:
@@ -114,7 +134,7 @@ def load_settings(**overrides: Any) -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         name = "PLANFACT_" + str(first["loc"][0]).upper() if first["loc"] else "PLANFACT_*"
-        raise UsageError(f"bad setting {name}: {first['msg']}") from None
+        raise UsageError(f"bad setting {name}: {first['msg'].removeprefix('Value error, ')}") from None
 
 
 @lru_cache(maxsize=1)

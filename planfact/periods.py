@@ -1,35 +1,103 @@
-"""Months and shard specs as people and schedulers give them: parsed once, at the boundary.
+"""Months, days and shard specs as people and schedulers give them: parsed once, at the boundary.
 
 Every command and task turns ``'2015-07'`` (or ``'2015-07-01'``, or a date on the 1st) into
 the ``datetime.date`` of the month's first day here, with the same rules and the same error;
-inside, months are dates and their arithmetic is :mod:`forecasting.calendar`'s.
+inside, months are dates and their arithmetic is :mod:`forecasting.calendar`'s. Months and
+days lie within the calendar the database holds (``core.calendar``, 2000-01-01..2040-12-31),
+the range every file's dates are checked against.
+
+Command-line arguments use the ``*_argument`` variants (argparse ``type=``): argparse then
+names the argument, so every command words a bad month the same way.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import re
 
 from planfact.errors import UsageError
 
-__all__ = ["parse_month", "parse_shard"]
+__all__ = [
+    "FIRST_DAY",
+    "LAST_DAY",
+    "parse_month",
+    "parse_day",
+    "parse_shard",
+    "month_argument",
+    "day_argument",
+]
 
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2040, 12, 31)  # the calendar's range
 _MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-01)?$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SHARD = re.compile(r"^(\d+)/(\d+)$")
+_MONTHS = f"{FIRST_DAY:%Y-%m}..{LAST_DAY:%Y-%m}"
 
 
-def parse_month(value: str | dt.date) -> dt.date:
-    """``'2015-07'`` (or ``'2015-07-01'`` or a date on the 1st) -> ``date(2015, 7, 1)``."""
+def _month_problem(value: str | dt.date) -> tuple[dt.date | None, str]:
+    """(the month, '') or (None, what is wrong with ``value``)."""
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
         if value.day != 1:
-            raise UsageError(f"month: expected the first day of a month, got {value.isoformat()}")
-        return value
-    match = _MONTH.match(str(value).strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise UsageError(f"month: expected YYYY-MM, got {value!r}")
-    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+            return None, f"expected the first day of a month, got {value.isoformat()}"
+        month = value
+    else:
+        match = _MONTH.match(str(value).strip())
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            return None, f"expected YYYY-MM, got {value!r}"
+        month = dt.date(int(match.group(1)), int(match.group(2)), 1)
+    if not FIRST_DAY <= month <= LAST_DAY:
+        return None, f"expected a month in {_MONTHS} (the calendar), got {month:%Y-%m}"
+    return month, ""
+
+
+def parse_month(value: str | dt.date) -> dt.date:
+    """``'2015-07'`` (or ``'2015-07-01'`` or a date on the 1st) -> ``date(2015, 7, 1)``."""
+    month, problem = _month_problem(value)
+    if month is None:
+        raise UsageError(f"month: {problem}")
+    return month
+
+
+def month_argument(value: str) -> dt.date:
+    """``parse_month`` for argparse (``type=month_argument``): the error names the argument."""
+    month, problem = _month_problem(value)
+    if month is None:
+        raise argparse.ArgumentTypeError(problem)
+    return month
+
+
+def _day_problem(value: str) -> tuple[dt.date | None, str]:
+    text = str(value).strip()
+    try:
+        day = dt.date.fromisoformat(text) if _DAY.match(text) else None
+    except ValueError:
+        day = None
+    if day is None:
+        return None, f"expected a day YYYY-MM-DD, got {value!r}"
+    if not FIRST_DAY <= day <= LAST_DAY:
+        return None, f"expected a day in {FIRST_DAY}..{LAST_DAY} (the calendar), got {day}"
+    return day, ""
+
+
+def parse_day(value: str | dt.date) -> dt.date:
+    """``'2015-07-14'`` -> ``date(2015, 7, 14)`` (within the calendar)."""
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    day, problem = _day_problem(value)
+    if day is None:
+        raise UsageError(f"day: {problem}")
+    return day
+
+
+def day_argument(value: str) -> dt.date:
+    """``parse_day`` for argparse (``type=day_argument``)."""
+    day, problem = _day_problem(value)
+    if day is None:
+        raise argparse.ArgumentTypeError(problem)
+    return day
 
 
 def parse_shard(value: str | tuple[int, int]) -> tuple[int, int]:

@@ -21,6 +21,7 @@ from planfact.actuals.loader import LOAD_LOCK
 from planfact.actuals.source import iter_records, read_header
 from planfact.db.locks import advisory_lock
 from planfact.db.queries import execute, statement
+from planfact.periods import FIRST_DAY, LAST_DAY
 from planfact.errors import InputError
 
 __all__ = ["load_stores", "load_holidays", "STORE_COLUMNS", "STORE_NUMBERS"]
@@ -67,7 +68,6 @@ _PER_DAY = {
 _SCOPES = {"national", "regional", "local"}
 _TRUE = {"1", "t", "true", "y", "yes", "on"}
 _FALSE = {"", "0", "f", "false", "n", "no", "off"}
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2040, 12, 31)
 
 
 def _refuse_kind(path: Path, header: list[str], expected: str) -> None:

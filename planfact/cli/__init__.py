@@ -6,10 +6,13 @@ database schema is checked (``planfact.db.schema``: the embedded database is mig
 external one that is not at head is a usage error) unless its parser sets
 ``needs_schema=False``.
 
-Exit codes: 0 done; 1 bad input (a file refused, missing or unreadable; a failed run or data
-test); 2 usage (command, option, setting, database unreachable, schema missing or behind);
-3 an internal error (a bug: one line; ``PLANFACT_LOG_LEVEL=DEBUG`` prints the traceback).
-Every error is one line on stderr, never a traceback.
+Exit codes: 0 done; 1 bad input (a file refused, missing or unreadable; data that cannot serve
+a well-formed request, e.g. no actuals or plan of record for the month; a failed run or data
+test); 2 usage (command, option, setting, an argument naming nothing such as run 999, an output
+folder that cannot be used, database unreachable, schema missing or behind); 3 an internal
+error (a bug: one line; ``PLANFACT_LOG_LEVEL=DEBUG`` prints the traceback). In short: 2 when
+the command line is wrong, 1 when the data is. Every error is one line on stderr, never a
+traceback.
 """
 
 from __future__ import annotations
@@ -62,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Monthly plan-vs-actual for retail sales on PostgreSQL.",
     )
     parser.add_argument("--version", action="version", version=f"planfact {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # A bare `planfact` is a usage error like a bare `planfact run`: one line, exit 2.
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     for command in _NO_SCHEMA:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from planfact.config import Settings
+from planfact.periods import day_argument
 
 __all__ = ["register", "SUBCOMMANDS"]
 
@@ -69,8 +70,10 @@ def _add_generate(actions: argparse._SubParsersAction) -> None:
     generate.add_argument("--size", default="small", choices=("tiny", "small", "large"), help=SIZE_HELP)
     generate.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write into")
     generate.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    generate.add_argument("--start", default="2013-01-01", help="first day (default 2013-01-01)")
-    generate.add_argument("--end", default="2015-12-31", help="last day (default 2015-12-31)")
+    generate.add_argument("--start", type=day_argument, default="2013-01-01", metavar="YYYY-MM-DD",
+                          help="first day (default 2013-01-01)")
+    generate.add_argument("--end", type=day_argument, default="2015-12-31", metavar="YYYY-MM-DD",
+                          help="last day (default 2015-12-31)")
     generate.add_argument(
         "--by-month", action="store_true", help="also write one actuals (and plan) file per month"
     )
@@ -136,11 +139,9 @@ def _verify(args: argparse.Namespace, settings: Settings) -> int:
 
 def _split_months(args: argparse.Namespace, settings: Settings) -> int:
     from planfact.actuals import split_months
-    from planfact.errors import UsageError
+    from planfact.folders import output_folder
 
-    if args.out.exists() and not args.out.is_dir():
-        raise UsageError(f"--out {args.out}: not a folder")
-    paths = split_months(args.file, args.out, mapping=args.mapping)
+    paths = split_months(args.file, output_folder(args.out), mapping=args.mapping)
     months = len(paths) // 2
     print(
         f"{args.file.name}: {months} months written to {args.out} (actuals_YYYY-MM and plan_YYYY-MM .csv.gz)"
@@ -152,9 +153,9 @@ def _generate(args: argparse.Namespace, settings: Settings) -> int:
     from planfact.demo.synthetic import generate, generate_messy, write_messy
     from planfact.demo.synthetic.files import write_full, write_month_files, write_reference_files
     from planfact.errors import UsageError
+    from planfact.folders import output_folder
 
-    if args.out.exists() and not args.out.is_dir():
-        raise UsageError(f"--out {args.out}: not a folder")
+    output_folder(args.out)
     try:
         if args.profile == "messy":
             messy = generate_messy(args.size, seed=args.seed, start=args.start, end=args.end)

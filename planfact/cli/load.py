@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 
 from planfact.config import Settings
+from planfact.periods import day_argument
 
 __all__ = ["register"]
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a day YYYY-MM-DD, got {text!r}") from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -65,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         if name == "actuals":
             parser.add_argument(
                 "--today",
-                type=_day,
+                type=day_argument,
                 help="refuse dates after this day instead of after today (YYYY-MM-DD; replays)",
             )
         parser.set_defaults(handler=_load_versioned)

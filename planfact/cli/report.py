@@ -6,8 +6,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from planfact.config import Settings
+from planfact.config import Settings, parse_fraction
+from planfact.periods import month_argument
 from reports.bridge import BRIDGE_LEVELS
+from reports.renderer import check_formats
 
 __all__ = ["register"]
 
@@ -16,12 +18,16 @@ _LEVELS = ("store_type", "assortment", "state", "city")
 
 def _fraction(text: str) -> float:
     try:
-        value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is outside [0, 1); e.g. 0.02 or 2%")
-    return value
+        return parse_fraction(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    try:
+        return check_formats(text.split(","))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,10 +40,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Compare the month's plan of record with its current actuals (mart views only); "
         "write plan_fact_YYYY-MM.xlsx and .html and record each file in forecast.report.",
     )
-    month.add_argument("month", help="the month, YYYY-MM")
+    month.add_argument("month", type=month_argument, metavar="YYYY-MM", help="the month, YYYY-MM")
     month.add_argument("--out", type=Path, default=None, help="output folder (default: PLANFACT_REPORT_DIR)")
     month.add_argument(
-        "--format", default="xlsx,html", help="comma-separated formats: xlsx,html (default both)"
+        "--format",
+        type=_formats,
+        default="xlsx,html",
+        metavar="FORMATS",
+        help="comma-separated formats: xlsx,html (default both)",
     )
     month.add_argument(
         "--tolerance",
@@ -94,7 +104,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Check every file of forecast.report against its recorded sha256 (registered files "
         "never change: a re-render writes a new file).",
     )
-    verify.add_argument("--month", default=None, help="only the reports of this month, YYYY-MM")
+    verify.add_argument(
+        "--month", type=month_argument, default=None, metavar="YYYY-MM", help="only the reports of this month"
+    )
     verify.set_defaults(handler=_verify)
 
 
@@ -105,7 +117,7 @@ def _month(args: argparse.Namespace, settings: Settings) -> int:
         settings,
         args.month,
         out_dir=args.out,
-        formats=args.format.split(","),
+        formats=args.format,
         tolerance=args.tolerance,
         drill_level=args.drill_level,
         allow_partial=args.allow_partial,
@@ -122,12 +134,10 @@ def _month(args: argparse.Namespace, settings: Settings) -> int:
 def _verify(args: argparse.Namespace, settings: Settings) -> int:
     from planfact.db.connect import connect
     from planfact.db.server import resolve_url
-    from planfact.periods import parse_month
     from planfact.reporting.registry import verify_reports
 
-    month = parse_month(args.month) if args.month else None
     with connect(resolve_url(settings)) as conn:
-        checks = verify_reports(conn, month)
+        checks = verify_reports(conn, args.month)
     for check in checks:
         print(f"{check.state:8} report {check.report_id}  {check.month:%Y-%m} {check.fmt:4}  {check.path}")
     bad = [c for c in checks if c.state != "ok"]

@@ -31,6 +31,7 @@ from planfact.db.connect import connect
 from planfact.db.locks import advisory_lock
 from planfact.db.server import resolve_url
 from planfact.errors import UsageError
+from planfact.folders import output_folder
 from planfact.hashes import file_sha256
 from planfact.periods import parse_month
 from planfact.reporting.registry import is_registered, record_report
@@ -59,11 +60,14 @@ def render_month_report(
     from planfact.reporting.data import load_report_data, report_units
 
     target = parse_month(month)
-    chosen = check_formats(formats)
+    try:
+        chosen = check_formats(formats)
+    except ValueError as exc:
+        raise UsageError(f"--format: {exc}") from None
     tol = settings.variance_tolerance if tolerance is None else tolerance
     if not 0 <= tol < 1:
         raise UsageError(f"bad tolerance {tol}: expected a fraction in [0, 1), e.g. 0.02 for ±2%")
-    out = Path(out_dir or settings.report_dir)
+    out = output_folder(Path(out_dir or settings.report_dir), "--out" if out_dir else "PLANFACT_REPORT_DIR")
     url = resolve_url(settings)
     with connect(url) as conn:
         from planfact.runs.lease import sweep

@@ -44,17 +44,26 @@ def resolve_data_version(conn: psycopg.Connection, data_version: int | None, cut
     if data_version is None:
         data_version = version_as_of_month(conn, cutoff.replace(day=1)) or latest_version(conn)
         if data_version is None:
-            raise UsageError("no data version loaded yet: run `planfact load actuals FILE` first")
+            raise PlanfactError("no data version loaded yet: run `planfact load actuals FILE` first")
     row = fetch_one(conn, "runs/data_version_end", {"data_version": data_version})
     if not row:
         raise UsageError(
             f"--data-version: version {data_version} does not exist (see `planfact data versions`)"
         )
-    data_end = row[1]
+    data_end, data_start = row[1], row[2]
+    month = cutoff + dt.timedelta(days=1)
+    # The month is a valid argument but the data cannot forecast it: bad input (exit 1), refused
+    # before a run is registered, so no failed run is left behind.
     if data_end is not None and data_end < cutoff:
-        raise UsageError(
+        raise PlanfactError(
             f"data version {data_version} has actuals up to {data_end}; a forecast of the month "
-            f"starting {cutoff + dt.timedelta(days=1)} needs them up to {cutoff} (load the missing months)"
+            f"starting {month} needs them up to {cutoff} (load the missing months)"
+        )
+    if data_start is None or data_start > cutoff:
+        since = f"from {data_start}" if data_start else "none"
+        raise PlanfactError(
+            f"data version {data_version} has no actuals before {month} (its actuals: {since}); "
+            f"a forecast of the month starting {month} needs history before it"
         )
     return data_version
 

@@ -533,6 +533,67 @@ CASES: dict[str, Case] = {
         2,
         r"--out \S*out.txt: not a folder",
     ),
+    # --- report, run and data arguments (outsider test 1): usage 2, a valid request the data
+    # cannot satisfy 1, and never a run registered for a month that cannot be forecast
+    "report format pdf": Case(
+        lambda t: ["report", "month", "2015-01", "--format", "pdf"],
+        2,
+        r"^planfact report month: error: argument --format: bad report format pdf: choose from xlsx, html",
+    ),
+    "report formats with pdf": Case(
+        lambda t: ["report", "month", "2015-01", "--format", "xlsx,pdf"], 2, r"bad report format pdf"
+    ),
+    "report format empty": Case(
+        lambda t: ["report", "month", "2015-01", "--format", ""], 2, r"bad report format \(none\)"
+    ),
+    "report --out a file": Case(
+        lambda t: ["report", "month", "2015-01", "--out", str(write_csv(t / "out.txt", "x", []))],
+        2,
+        r"--out \S*out.txt: not a folder",
+    ),
+    "report --out uncreatable": Case(
+        lambda t: ["report", "month", "2015-01", "--out", "/proc/planfact/reports"],
+        2,
+        r"--out /proc/planfact/reports: cannot create the folder",
+    ),
+    "report month mistyped": Case(
+        lambda t: ["report", "month", "2015-7"],
+        2,
+        r"^planfact report month: error: argument YYYY-MM: expected YYYY-MM, got '2015-7' \(see --help\)$",
+    ),
+    "report month without a plan": Case(
+        lambda t: ["report", "month", "2015-01", "--out", str(t)], 1, r"no plan of record for 2015-01"
+    ),
+    "runs list month mistyped": Case(
+        lambda t: ["runs", "list", "--month", "2015-7"],
+        2,
+        r"^planfact runs list: error: argument --month: expected YYYY-MM, got '2015-7' \(see --help\)$",
+    ),
+    "run month outside the calendar": Case(
+        lambda t: ["run", "month", "1900-01"],
+        2,
+        r"argument YYYY-MM: expected a month in 2000-01..2040-12 \(the calendar\), got 1900-01",
+    ),
+    "run month before the data": Case(
+        lambda t: ["run", "month", "2005-01"],
+        1,
+        r"data version 1 has no actuals before 2005-01-01 \(its actuals: from 2015-01-01\)",
+    ),
+    "run month after the data": Case(
+        lambda t: ["run", "month", "2030-01"], 1, r"data version 1 has actuals up to 2015-01-31"
+    ),
+    "runs show a missing run": Case(lambda t: ["runs", "show", "999"], 2, r"RUN_ID: no run 999 in the registry"),
+    "generate --out a file": Case(
+        lambda t: ["data", "generate", "--size", "tiny", "--out", str(write_csv(t / "out.txt", "x", []))],
+        2,
+        r"--out \S*out.txt: not a folder",
+    ),
+    "generate --start a word": Case(
+        lambda t: ["data", "generate", "--size", "tiny", "--out", str(t / "g"), "--start", "July"],
+        2,
+        r"argument --start: expected a day YYYY-MM-DD, got 'July'",
+    ),
+    "no command": Case(lambda t: [], 2, r"^planfact: error: the following arguments are required: COMMAND"),
     "experiments unknown key": Case(
         lambda t: _experiments(t, "seed = 1\nbogus = 2\n"), 2, r"--experiments: \S*bad.toml: .*bogus"
     ),

@@ -114,8 +114,9 @@ def test_rerun_is_reused_and_force_makes_a_new_run_without_moving_the_plan(
     # Another kind or data version is not the same run.
     experiment = _run(settings, kind="experiment")
     assert not experiment.reused and "experiment runs never become plans" in experiment.summary
-    with pytest.raises(UsageError, match="data version 1 has actuals up to 2015-05-31"):
+    with pytest.raises(PlanfactError, match="data version 1 has actuals up to 2015-05-31") as short:
         _run(settings, data_version=1)  # a forecast of July needs June
+    assert short.value.exit_code == 1  # the data falls short of a valid request: bad input, not usage
     assert _plan(conn) == first.run_id
 
 

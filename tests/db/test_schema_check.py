@@ -21,6 +21,8 @@ def test_commands_on_an_empty_external_database_say_what_to_run(empty_db_url: st
             ["data", "versions"],
             ["mart", "refresh"],
             ["runs", "list"],
+            ["report", "month", "2015-07", "--out", str(tmp_path / "reports")],
+            ["report", "verify"],
         ):
             result = run_cli(*argv)
             assert result.code == 2, (argv, result.stderr)
