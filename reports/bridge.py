@@ -3,6 +3,9 @@
 A pure function of the member rows of one level. The largest contributors by |variance|
 get a step each, the rest are summed into one "other" step, so the steps add up exactly
 to the total variance (actual − plan of the level's members, which partition the scope).
+Steps run from the largest |variance| down, whatever their sign: finance reads a bridge to
+find what moved the month, so the biggest driver comes first even in a month below plan
+(signed order would put it last); "other" stays last.
 """
 
 from __future__ import annotations
@@ -48,8 +51,9 @@ class BridgeStep:
 
 @dataclass(frozen=True)
 class Bridge:
-    """Plan → steps → actual. ``steps`` are the named contributors (largest variance first),
-    then "other" when members were left out; their variances sum to ``actual − plan``."""
+    """Plan → steps → actual. ``steps`` are the named contributors, the largest |variance|
+    first (the biggest driver leads, whichever its direction), then "other" when members were
+    left out; their variances sum to ``actual − plan``."""
 
     level: str
     plan: float
@@ -86,7 +90,7 @@ def build_bridge(rows: list[MemberRow], level: str, *, top: int = BRIDGE_TOP) ->
     # A single left-over member is named rather than hidden as "other (1)".
     named = ranked if len(ranked) <= top + 1 else ranked[:top]
     rest = ranked[len(named) :]
-    shown = sorted(named, key=lambda s: (-s.variance, s.label))
+    shown = list(named)  # already the largest |variance| first: the reader's first question
     if rest:
         shown.append(
             BridgeStep(

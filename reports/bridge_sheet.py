@@ -21,9 +21,11 @@ from reports.sheets import (
     MONEY,
     MONEY_SIGNED,
     PCT_SIGNED,
+    numeric_ids,
     set_widths,
     style_total_row,
     write_header,
+    write_id,
     write_text,
     write_title,
 )
@@ -52,6 +54,7 @@ def write_bridge(ws: Worksheet, data: ReportData, bridge: Bridge, subtitle: str,
     ]
     write_header(ws, HEADER_ROW, headers)
     write_header(ws, HEADER_ROW, _HELPERS, first=9)
+    numeric = numeric_ids([s.members[0] for s in bridge.steps if not s.is_other])
     start = HEADER_ROW + 1
     first = start + 1
     last = first + len(bridge.steps) - 1
@@ -63,8 +66,10 @@ def write_bridge(ws: Worksheet, data: ReportData, bridge: Bridge, subtitle: str,
     for offset, step in enumerate(bridge.steps):
         r = first + offset
         write_text(ws, r, 1, step.label)
-        if step.is_other or id_header:
-            write_text(ws, r, 2, step.members[0] if not step.is_other else f"{len(step.members)} members")
+        if step.is_other:
+            write_text(ws, r, 2, f"{len(step.members)} members")
+        elif id_header:
+            write_id(ws, r, 2, step.members[0], numeric=numeric)
         values: list[tuple[int, object, str]] = [
             (3, step.plan, MONEY),
             (4, step.actual, MONEY),

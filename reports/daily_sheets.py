@@ -22,6 +22,7 @@ from reports.sheets import (
     add_band_formatting,
     add_line_chart,
     label_width,
+    numeric_ids,
     set_widths,
     style_total_row,
     write_header,
@@ -220,6 +221,7 @@ def write_misses(ws: Worksheet, data: ReportData, subtitle: str) -> None:
         ("Largest relative misses (|variance %|, material plans only)", data.misses_relative),
     )
     first_table_row = None
+    numeric = numeric_ids([m.member for m in found])
     for heading, misses in sections:
         ws.cell(row=row, column=1, value=heading).font = Font(bold=True, size=12)
         row += 1
@@ -231,7 +233,7 @@ def write_misses(ws: Worksheet, data: ReportData, subtitle: str) -> None:
             values = [
                 rank,
                 miss.name,
-                miss.member,
+                int(miss.member) if numeric else miss.member,
                 miss.day,
                 f"{miss.day:%a}",
                 miss.plan,
@@ -240,7 +242,8 @@ def write_misses(ws: Worksheet, data: ReportData, subtitle: str) -> None:
                 f'=IF(F{row}=0,"",H{row}/ABS(F{row}))',
                 ", ".join(miss.flags),
             ]
-            formats = ["0", "@", "@", DATE_FORMAT, "@", MONEY, MONEY, MONEY_SIGNED, PCT_SIGNED, "@"]
+            id_format = "0" if numeric else "@"
+            formats = ["0", "@", id_format, DATE_FORMAT, "@", MONEY, MONEY, MONEY_SIGNED, PCT_SIGNED, "@"]
             for column, (value, fmt) in enumerate(zip(values, formats, strict=True), start=1):
                 ws.cell(row=row, column=column, value=value).number_format = fmt
         if misses:

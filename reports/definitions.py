@@ -93,9 +93,10 @@ BRIDGE_RULES: tuple[tuple[str, str], ...] = (
         "(Actual − Plan) of one member of the bridge level (store type, state, product group …, "
         "chosen with --bridge-level); the "
         f"{BRIDGE_TOP} members with the largest |Variance| get a step of their own, the others are "
-        "summed into one 'Other' step. The members partition the month's series, so the steps "
-        "add up exactly to the total variance: in Excel the steps are formulas and a check cell "
-        "shows the difference to the Summary's variance (zero).",
+        "summed into one 'Other' step. Steps run from the largest |Variance| down, up or down "
+        "alike (the biggest driver first), 'Other' last. The members partition the month's "
+        "series, so the steps add up exactly to the total variance: in Excel the steps are "
+        "formulas and a check cell shows the difference to the Summary's variance (zero).",
     ),
     (
         "Bridge chart",

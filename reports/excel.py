@@ -32,11 +32,13 @@ from reports.sheets import (
     FigureColumns,
     add_band_formatting,
     label_width,
+    numeric_ids,
     scale_formats,
     set_widths,
     style_total_row,
     write_figures,
     write_header,
+    write_id,
     write_text,
     write_title,
 )
@@ -272,12 +274,13 @@ def _write_level(ws: Worksheet, data: ReportData, level: str) -> None:
     write_title(ws, f"{data.title} · by {label.lower()}", lineage_line(data), _unit(data))
     write_header(ws, TABLE_HEADER_ROW, [label, *([id_header] if id_header else []), *FIGURE_HEADERS])
     cols = FigureColumns(first=3 if id_header else 2)
+    numeric = numeric_ids([r.member for r in rows])
     first = TABLE_HEADER_ROW + 1
     for offset, member in enumerate(rows):
         row = first + offset
         write_text(ws, row, 1, member.name)
         if id_header:
-            write_text(ws, row, 2, member.member)
+            write_id(ws, row, 2, member.member, numeric=numeric)
         write_figures(ws, row, cols, member.figures)
     last = first + len(rows) - 1
     total = last + 1
@@ -304,52 +307,62 @@ def _unit(data: ReportData) -> str:
 
 
 def _write_drill(ws: Worksheet, data: ReportData) -> None:
-    """Level members as group rows (SUBTOTAL of their stores), stores outlined beneath them."""
+    """The stores of every drill-level member: a summary of the members on top (sums over the
+    store table by member name, so sorting the stores cannot break them), then one flat, filterable table of
+    stores with their member in column A and a SUBTOTAL total that follows the filter
+    (filter a member to see its subtotal). No subtotal row sits inside the sorted range."""
     assert data.drill_level is not None
     label = LEVEL_LABELS[data.drill_level]
     write_title(ws, f"{data.title} · stores by {label.lower()}", lineage_line(data), _unit(data))
-    write_header(ws, TABLE_HEADER_ROW, [label, "Store", "Store id", *FIGURE_HEADERS])
     cols = FigureColumns(first=4)
-    ws.sheet_properties.outlinePr.summaryBelow = False  # group rows sit above their stores
     members = {row.member: row for row in data.levels.get(data.drill_level, [])}
-    row = TABLE_HEADER_ROW + 1
-    first = row
-    for member, stores in data.drill.items():
-        if not stores:
-            continue  # a group row over no rows would SUBTOTAL itself
-        group_row = row
-        name = data.label(data.drill_level, member)
-        write_text(ws, group_row, 1, name)
-        write_text(ws, group_row, 2, f"{len(stores)} stores")
+    groups = [(member, stores) for member, stores in data.drill.items() if stores]
+    stores_all = [s for _member, stores in groups for s in stores]
+    numeric = numeric_ids([s.member for s in stores_all])
+    # the store table's rows, known before the summary that refers to them
+    header = TABLE_HEADER_ROW + len(groups) + 2
+    first, last = header + 1, header + len(stores_all)
+
+    write_header(ws, TABLE_HEADER_ROW, [label, "Stores", "", *FIGURE_HEADERS])
+    for offset, (member, stores) in enumerate(groups):
+        row = TABLE_HEADER_ROW + 1 + offset
+        write_text(ws, row, 1, data.label(data.drill_level, member))
+        write_text(ws, row, 2, f"{len(stores)} store{'s' if len(stores) != 1 else ''}")
         scope = members[member].figures if member in members else _sum(stores)
-        write_figures(ws, group_row, cols, scope, subtotal_of=(group_row + 1, group_row + len(stores)))
-        style_total_row(ws, group_row, 1, cols.last, group=True)
+
+        def of_member(column: str, row: int = row) -> str:
+            # EXACT, not SUMIFS: a criterion would read wildcards in a label and ignore case
+            return f"SUMPRODUCT(EXACT($A${first}:$A${last},$A{row})*{column}${first}:{column}${last})"
+
+        write_figures(ws, row, cols, scope, summed=of_member)
+        style_total_row(ws, row, 1, cols.last, group=True)
+
+    write_header(ws, header, [label, "Store", "Store id", *FIGURE_HEADERS])
+    row = header
+    for member, stores in groups:
+        name = data.label(data.drill_level, member)
         for store in stores:
             row += 1
-            write_text(ws, row, 1, name, color="808080")
+            write_text(ws, row, 1, name)
             write_text(ws, row, 2, store.name)
-            write_text(ws, row, 3, store.member)
+            write_id(ws, row, 3, store.member, numeric=numeric)
             write_figures(ws, row, cols, store.figures)
-        # Written expanded: LibreOffice leaves collapsed rows out of SUBTOTAL(9) (Excel keeps them),
-        # so collapsing here would make the two disagree. The outline buttons collapse in one click.
-        ws.row_dimensions.group(group_row + 1, row, outline_level=1, hidden=False)
-        row += 1
-    last = row - 1
-    ws.cell(row=row, column=1, value="Total")
-    # SUBTOTAL skips the group rows' own SUBTOTALs, so this sums every store exactly once.
-    write_figures(ws, row, cols, data.summary.month, subtotal_of=(first, last))
-    style_total_row(ws, row, 1, cols.last)
-    ws.freeze_panes = ws.cell(row=first, column=cols.first)
-    ws.auto_filter.ref = f"A{TABLE_HEADER_ROW}:{cols.letter(len(FIGURE_HEADERS) - 1)}{last}"
+    total = last + 1
+    ws.cell(row=total, column=1, value="Total")
+    write_figures(ws, total, cols, data.summary.month, subtotal_of=(first, last))
+    style_total_row(ws, total, 1, cols.last)
+    ws.freeze_panes = ws.cell(row=1, column=cols.first)  # labels stay in view; the summary scrolls
+    ws.auto_filter.ref = f"A{header}:{cols.letter(len(FIGURE_HEADERS) - 1)}{last}"
     add_band_formatting(
-        ws, f"{cols.variance}{first}:{cols.variance_pct}{row}", f"${cols.variance_pct}{first}"
+        ws,
+        f"{cols.variance}{TABLE_HEADER_ROW + 1}:{cols.variance_pct}{total}",
+        f"${cols.variance_pct}{TABLE_HEADER_ROW + 1}",
     )
-    stores_all = [s.name for stores in data.drill.values() for s in stores]
     set_widths(
         ws,
         {
             1: label_width([data.label(data.drill_level, m) for m in data.drill], label),
-            2: label_width(stores_all, "Store", high=48),
+            2: label_width([s.name for s in stores_all], "Store", high=48),
             3: 10,
             **{c: 13 for c in range(cols.first, cols.last + 1)},
         },

@@ -7,7 +7,8 @@ tests check them against their own computation; templates only print the list. T
 1. the total variance and whether its % is inside the tolerance band;
 2. at the bridge level, the three largest positive and the three largest negative
    contributors by variance, each with its share of the total variance;
-3. the largest single-day miss (store-day by |variance|) with its closed, promo and holiday flags;
+3. the largest single-day miss (store-day by |variance|) with its closed, promo and holiday flags
+   (a day of zero sales without any flag is called so: a closure or report nobody flagged);
 4. whether the plan's bias has persisted: the same direction outside the tolerance band in at
    least ``BIAS_MONTHS`` consecutive months up to the report month (the accuracy trend; the
    report month's bias is its own like-with-like figure).
@@ -134,7 +135,12 @@ def _miss(data: ReportData) -> str | None:
         return None
     miss = data.misses_absolute[0]
     flags = ", ".join(miss.flags)
-    why = f"flagged {flags}" if flags else "no closed, promo or holiday flag that day"
+    if flags:
+        why = f"flagged {flags}"
+    elif miss.actual == 0:
+        why = "zero sales, not flagged closed, promo or holiday (a closure or a missing report?)"
+    else:
+        why = "not flagged closed, promo or holiday that day"
     amount = data.units.amount
     return (
         f"The largest single-day miss was {miss.name} on {miss.day:%a %d %b %Y}: actual "

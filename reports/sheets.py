@@ -7,7 +7,7 @@ variance %, WAPE and bias are always formulas, so finance can audit every derive
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from openpyxl.chart import LineChart, Reference
@@ -31,6 +31,8 @@ __all__ = [
     "FigureColumns",
     "write_title",
     "write_text",
+    "write_id",
+    "numeric_ids",
     "scale_formats",
     "write_header",
     "write_figures",
@@ -135,6 +137,21 @@ def write_text(ws: Worksheet, row: int, column: int, text: str, **font: object) 
         cell.font = Font(**font)  # type: ignore[arg-type]
 
 
+def numeric_ids(ids: Sequence[str]) -> bool:
+    """Whether a column of ids is written as numbers: every id a plain integer (no leading zero,
+    within Excel's 15 exact digits). Then Excel sorts 2 before 10 and VLOOKUP finds a typed 44."""
+    return bool(ids) and all(i.isdigit() and len(i) <= 15 and (i == "0" or i[0] != "0") for i in ids)
+
+
+def write_id(ws: Worksheet, row: int, column: int, ident: str, *, numeric: bool) -> None:
+    """An id cell: a number (format ``0``) in a column of ``numeric_ids``, else a text cell
+    (so an id such as 0044 keeps its zeros)."""
+    if numeric and ident.isdigit():
+        ws.cell(row=row, column=column, value=int(ident)).number_format = "0"
+    else:
+        write_text(ws, row, column, ident)
+
+
 # Amount formats shown in thousands: a trailing comma divides the display by 1,000 (Excel and
 # LibreOffice); the cells keep full precision, so formulas still add up to the cent.
 _THOUSANDS = {
@@ -184,8 +201,10 @@ def write_figures(
     figures: Figures,
     *,
     subtotal_of: tuple[int, int] | None = None,
+    summed: Callable[[str], str] | None = None,
 ) -> None:
-    """The measure cells of one row: values, or SUBTOTAL(9) of rows ``subtotal_of`` (inclusive).
+    """The measure cells of one row: values, or SUBTOTAL(9) of rows ``subtotal_of`` (inclusive),
+    or ``summed(column letter)`` (a formula body, e.g. a SUMIFS) for plan, actual and error.
 
     Coverage cannot be summed, so subtotal rows carry the coverage of their own scope as values.
     With returns, WAPE and bias divide by the gross actual: the actual plus twice the returns
@@ -194,9 +213,14 @@ def write_figures(
     p, a, v, e = cols.plan, cols.actual, cols.variance, cols.abs_error
     if subtotal_of:
         lo, hi = subtotal_of
-        plan_cell: object = f"=SUBTOTAL(9,{p}{lo}:{p}{hi})"
-        actual_cell: object = f"=SUBTOTAL(9,{a}{lo}:{a}{hi})"
-        error_cell: object = f"=SUBTOTAL(9,{e}{lo}:{e}{hi})"
+
+        def summed(column: str) -> str:
+            return f"SUBTOTAL(9,{column}{lo}:{column}{hi})"
+
+    if summed is not None:
+        plan_cell: object = f"={summed(p)}"
+        actual_cell: object = f"={summed(a)}"
+        error_cell: object = f"={summed(e)}"
         has_actual = True
     else:
         plan_cell, actual_cell, error_cell = figures.plan, figures.actual, figures.abs_error

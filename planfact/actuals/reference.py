@@ -21,8 +21,8 @@ from planfact.actuals.loader import LOAD_LOCK
 from planfact.actuals.source import iter_records, read_header
 from planfact.db.locks import advisory_lock
 from planfact.db.queries import execute, statement
-from planfact.periods import FIRST_DAY, LAST_DAY
 from planfact.errors import InputError
+from planfact.periods import FIRST_DAY, LAST_DAY
 
 __all__ = ["load_stores", "load_holidays", "STORE_COLUMNS", "STORE_NUMBERS"]
 

@@ -582,7 +582,9 @@ CASES: dict[str, Case] = {
     "run month after the data": Case(
         lambda t: ["run", "month", "2030-01"], 1, r"data version 1 has actuals up to 2015-01-31"
     ),
-    "runs show a missing run": Case(lambda t: ["runs", "show", "999"], 2, r"RUN_ID: no run 999 in the registry"),
+    "runs show a missing run": Case(
+        lambda t: ["runs", "show", "999"], 2, r"RUN_ID: no run 999 in the registry"
+    ),
     "generate --out a file": Case(
         lambda t: ["data", "generate", "--size", "tiny", "--out", str(write_csv(t / "out.txt", "x", []))],
         2,

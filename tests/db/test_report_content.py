@@ -172,7 +172,9 @@ def test_labels_name_every_member_and_ids_stay_a_column(
     assert first.data_type == "s" and first.number_format == "@"  # text that sorts and filters
     assert ws.auto_filter.ref.startswith("A4:")
     labels = {ws[f"B{r}"].value: ws[f"A{r}"].value for r in range(5, 20)}
-    assert labels == {str(series_id(s, g)): series_label(s, g) for s, *_ in STORES for g, _ in GROUPS}
+    # numeric ids are numbers (sort 2 before 10, VLOOKUP of a typed id finds them)
+    assert labels == {series_id(s, g): series_label(s, g) for s, *_ in STORES for g, _ in GROUPS}
+    assert ws["B5"].data_type == "n" and ws["B5"].number_format == "0"
 
 
 def test_bridge_steps_add_up_to_the_total_variance(known, conn, settings: Settings, tmp_path: Path) -> None:
@@ -349,7 +351,7 @@ def chromium() -> str:
     return ensure_tool("chromium", "chromium")
 
 
-def _row(ws, text: str, column: str = "A") -> int:
+def _row(ws, text: object, column: str = "A") -> int:
     return next(r for r in range(1, ws.max_row + 1) if ws[f"{column}{r}"].value == text)
 
 
@@ -365,7 +367,9 @@ def test_bridge_formulas_recalculated_by_libreoffice_sum_to_the_cent(
     ws = wb["Bridge"]
     first, actual_row = _row(ws, "Plan (total)") + 1, _row(ws, "Actual (total)")
     steps = {ws[f"B{r}"].value: ws[f"E{r}"].value for r in range(first, actual_row)}
-    assert steps == pytest.approx(by_store, abs=0.005)  # each step: that store's Actual − Plan
+    # each step: that store's Actual − Plan; the store ids are numbers
+    assert steps == pytest.approx({int(store): v for store, v in by_store.items()}, abs=0.005)
+    assert [abs(v) for v in steps.values()] == sorted((abs(v) for v in steps.values()), reverse=True)
     sum_row = _row(ws, "Total variance (sum of the steps)")
     assert ws[f"E{sum_row}"].value == pytest.approx(total, abs=0.005)
     assert ws[f"G{sum_row}"].value == pytest.approx(1.0)
@@ -374,7 +378,7 @@ def test_bridge_formulas_recalculated_by_libreoffice_sum_to_the_cent(
     assert ws[f"C{first - 1}"].value == pytest.approx(plan, abs=0.005)
     assert ws[f"F{actual_row}"].value == pytest.approx(plan + total, abs=0.005)
     series = wb["Series"]
-    net = _row(series, str(series_id("703", "dep_17")), "B")
+    net = _row(series, series_id("703", "dep_17"), "B")
     assert (series[f"F{net}"].value, series[f"H{net}"].value, series[f"I{net}"].value) == pytest.approx(
         (-0.5, 1 / 3, -1 / 3)
     )  # returns: Variance % of |plan|, WAPE and bias of the gross actual

@@ -12,7 +12,7 @@ import pytest
 
 from planfact.config import Settings
 from planfact.db.queries import sql_file
-from planfact.errors import PlanfactError, UsageError
+from planfact.errors import PlanfactError
 from planfact.mart import refresh_mart
 from planfact.runs import finalize_run, promote_plan, reproduce_run, run_month
 from support.run_data import EXPERIMENTS, STORES, load_month, load_two_versions

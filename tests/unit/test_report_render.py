@@ -47,6 +47,11 @@ def _evaluate(ws, ref: str, depth: int = 0):
             got = _evaluate(ws, f"{col}{row}", depth + 1)
             total += got if isinstance(got, int | float) else 0.0
         return total
+    if m := re.fullmatch(
+        r"SUMPRODUCT\(EXACT\(\$A\$(\d+):\$A\$(\d+),\$A(\d+)\)\*([A-Z]+)\$\d+:[A-Z]+\$\d+\)", formula
+    ):
+        lo, hi, key, col = int(m.group(1)), int(m.group(2)), ws[f"A{m.group(3)}"].value, m.group(4)
+        return sum(ws[f"{col}{r}"].value or 0.0 for r in range(lo, hi + 1) if ws[f"A{r}"].value == key)
     if m := re.fullmatch(r'IF\(([A-Z]+\d+)=0,"",([A-Z]+\d+)/([A-Z]+\d+)\)', formula):
         den = _evaluate(ws, m.group(1), depth + 1)
         return "" if den == 0 else _evaluate(ws, m.group(2), depth + 1) / den
@@ -142,19 +147,32 @@ def test_level_sheet_formulas_number_formats_and_bands(workbook_path: Path, data
     assert len(fills) == 3  # over, under and neutral differ
 
 
-def test_drill_sheet_groups_stores_under_their_member(workbook_path: Path, data) -> None:
+def test_drill_sheet_sorts_safely_and_sums_each_member(workbook_path: Path, data) -> None:
+    """No subtotal row inside the filter range (outsider test 1: sorting scrambled them): the
+    members' sums sit above the store table and read it by member name, so they survive a sort."""
     ws = load_workbook(workbook_path)["Stores by store type"]
-    assert ws.sheet_properties.outlinePr.summaryBelow is False
-    for member, stores in data.drill.items():
-        row = _row_of(ws, data.label("store_type", member))
-        assert ws[f"D{row}"].value == f"=SUBTOTAL(9,D{row + 1}:D{row + len(stores)})"
-        plan = sum(s.figures.plan for s in stores)
-        assert _evaluate(ws, f"D{row}") == pytest.approx(plan)
-        assert [ws[f"B{row + 1 + k}"].value for k in range(len(stores))] == [s.label for s in stores]
-        assert [ws[f"C{row + 1 + k}"].value for k in range(len(stores))] == [s.member for s in stores]
-        assert ws.row_dimensions[row].outline_level == 0
-        assert all(ws.row_dimensions[row + k].outline_level == 1 for k in range(1, len(stores) + 1))
-    total = _row_of(ws, "Total")
+    members = list(data.drill.items())
+    header = _row_of(ws, "Store", "B")
+    first, last = header + 1, header + sum(len(stores) for _m, stores in members)
+    assert ws.auto_filter.ref == f"A{header}:L{last}"
+    raws = [ws[f"{c}{r}"].value for r in range(first, last + 1) for c in "DEFGHIJKL"]
+    assert not any(isinstance(v, str) and ("SUBTOTAL" in v or "SUMPRODUCT" in v) for v in raws)
+    stores = [s for _m, group in members for s in group]
+    assert [ws[f"B{r}"].value for r in range(first, last + 1)] == [s.label for s in stores]
+    assert [ws[f"C{r}"].value for r in range(first, last + 1)] == [int(s.member) for s in stores]
+    names = [ws[f"A{r}"].value for r in range(first, last + 1)]
+    for offset, (member, group) in enumerate(members):
+        row = 5 + offset
+        name = data.label("store_type", member)
+        assert ws[f"A{row}"].value == name
+        assert ws[f"B{row}"].value == f"{len(group)} store{'s' if len(group) != 1 else ''}"
+        formula = ws[f"D{row}"].value
+        assert formula == f"=SUMPRODUCT(EXACT($A${first}:$A${last},$A{row})*D${first}:D${last})"
+        got = sum(ws[f"D{r}"].value for r, n in zip(range(first, last + 1), names, strict=True) if n == name)
+        assert got == pytest.approx(sum(s.figures.plan for s in group))
+        assert _evaluate(ws, f"F{row}") == pytest.approx(sum(s.figures.variance or 0.0 for s in group))
+    total = last + 1
+    assert ws[f"A{total}"].value == "Total"
     assert _evaluate(ws, f"D{total}") == pytest.approx(data.summary.month.plan)  # no double counting
     assert _evaluate(ws, f"E{total}") == pytest.approx(data.summary.month.actual)
 
@@ -171,7 +189,8 @@ def test_charts_daily_misses_and_about(workbook_path: Path, data) -> None:
     assert len(wb["Accuracy trend"]._charts) == 2
     misses = wb["Largest misses"]
     first = data.misses_absolute[0]
-    assert (misses["B6"].value, misses["C6"].value) == (first.label, first.member)
+    assert (misses["B6"].value, misses["C6"].value) == (first.label, int(first.member))  # ids as numbers
+    assert misses["C6"].number_format == "0"
     assert misses["F6"].value == pytest.approx(first.plan)
     assert _evaluate(misses, "H6") == pytest.approx(first.variance)
     about = wb["About"]

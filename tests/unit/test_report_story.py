@@ -30,10 +30,11 @@ def _rows(variances: dict[str, float], plan: float = 1000.0) -> list[MemberRow]:
 def test_bridge_names_the_largest_and_sums_the_rest_exactly() -> None:
     rows = _rows({"a": 30.0, "b": -50.0, "c": 5.0, "d": -1.0, "e": 2.0, "f": 0.5})
     bridge = build_bridge(rows, "group", top=3)
-    assert [s.label for s in bridge.steps] == ["Group A", "Group C", "Group B", "Other 3 product groups"]
+    # the biggest driver first whatever its sign (outsider test 1: signed order put it last)
+    assert [s.label for s in bridge.steps] == ["Group B", "Group A", "Group C", "Other 3 product groups"]
     assert bridge.steps[-1].members == ("e", "d", "f") and bridge.steps[-1].variance == pytest.approx(1.5)
     assert sum(s.variance for s in bridge.steps) == pytest.approx(bridge.variance) == pytest.approx(-13.5)
-    assert bridge.running()[0] == (6000.0, 6030.0) and bridge.running()[-1][1] == pytest.approx(bridge.actual)
+    assert bridge.running()[0] == (6000.0, 5950.0) and bridge.running()[-1][1] == pytest.approx(bridge.actual)
     # one left-over member is named, not hidden as "other (1)"
     assert not any(s.is_other for s in build_bridge(rows, "group", top=5).steps)
     assert 0 < axis_floor(bridge) < min(end for _, end in bridge.running())
@@ -117,3 +118,28 @@ def test_waterfall_svg_draws_every_step_and_escapes_labels() -> None:
     assert svg.count('class="wf-up"') == 1 and svg.count('class="wf-down"') == 1
     assert svg.count('class="wf-total"') == 2 and svg.count('class="wf-link"') == 3
     assert "a&lt;b" in svg and "Bridge &amp; co" in svg
+
+
+def test_a_zero_sales_day_without_flags_is_called_so() -> None:
+    data = sample_report_data(stores=6, days=31)
+    first = data.misses_absolute[0]
+    data.misses_absolute[0] = dataclasses.replace(
+        first, actual=0.0, promo_share=0.0, closed_share=0.0, holiday=False
+    )
+    sentence = next(s for s in narrative(data) if s.startswith("The largest single-day miss"))
+    assert sentence.endswith(
+        "; zero sales, not flagged closed, promo or holiday (a closure or a missing report?)."
+    )
+    data.misses_absolute[0] = dataclasses.replace(first, closed_share=1.0)
+    assert "flagged closed" in next(s for s in narrative(data) if s.startswith("The largest single-day miss"))
+
+
+def test_a_member_with_one_store_says_one_store(tmp_path: Path) -> None:
+    data = sample_report_data(stores=5, days=31)  # store types a, b, c, d, a: three with one store
+    counts = {m: len(stores) for m, stores in data.drill.items()}
+    assert sorted(counts.values()) == [1, 1, 1, 2]
+    page = render_html(data)
+    assert "· 1 store" in page and "1 stores" not in page and "· 2 stores" in page
+    xlsx = render_files(data, tmp_path, ["xlsx"])[0]
+    texts = [c.value for row in load_workbook(xlsx)["Stores by store type"].iter_rows() for c in row]
+    assert texts.count("1 store") == 3 and "2 stores" in texts and "1 stores" not in texts
