@@ -110,7 +110,10 @@ def _versions(args: argparse.Namespace, settings: Settings) -> int:
     if frame.empty:
         print("no data versions yet (planfact load actuals FILE)")
         return 0
-    print(frame.drop(columns=["source_name"]).assign(source=frame["source_name"]).to_string(index=False))
+    # to the second, with its zone: a raw microsecond timestamp is noise for a reader
+    loaded = [f"{t:%Y-%m-%d %H:%M:%S %Z}".rstrip() for t in frame["loaded_at"]]
+    shown = frame.drop(columns=["source_name"]).assign(loaded_at=loaded, source=frame["source_name"])
+    print(shown.to_string(index=False))
     return 0
 
 
@@ -135,6 +138,27 @@ def _verify(args: argparse.Namespace, settings: Settings) -> int:
         )
     print(f"version {version}: all {len(checks)} month checksums match")
     return 0
+
+
+def _written(paths: list[Path]) -> list[str]:
+    """The files written, one line each, but a family of monthly files (actuals_YYYY-MM...) as
+    one line with its count and months: a by-month folder is dozens of files."""
+    import re
+
+    groups: dict[Path | tuple[Path, str, str], list[str]] = {}
+    for path in paths:
+        match = re.fullmatch(r"(.+)_(\d{4}-\d{2})(\..+)", path.name)
+        key = (path.parent, match.group(1), match.group(3)) if match else path
+        groups.setdefault(key, []).append(match.group(2) if match else "")
+    lines = []
+    for key, months in groups.items():
+        if isinstance(key, Path):
+            lines.append(str(key))
+            continue
+        folder, stem, suffix = key
+        count = f"{len(months)} month{'s' if len(months) != 1 else ''}"
+        lines.append(f"{folder / f'{stem}_YYYY-MM{suffix}'}: {count}, {min(months)}..{max(months)}")
+    return lines
 
 
 def _split_months(args: argparse.Namespace, settings: Settings) -> int:
@@ -177,8 +201,8 @@ def _generate(args: argparse.Namespace, settings: Settings) -> int:
         f"generated {args.profile} {args.size}: {len(data.stores)} stores, {series} series, "
         f"{rows:,} daily rows {data.start}..{data.end} (seed {args.seed})"
     )
-    for path in written:
-        print(f"  {path}")
+    for line in _written(written):
+        print(f"  {line}")
     if args.profile == "messy":
         print(f"load it: planfact load stores {args.out / 'stores.csv.gz'} && planfact load actuals "
               f"{args.out / 'messy_sales.csv.gz'} --mapping {args.out / 'messy_mapping.toml'} --new-stores")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -61,6 +62,9 @@ def test_load_split_and_versions_commands(
     assert versions.returncode == 0, versions.stderr
     lines = versions.stdout.strip().splitlines()
     assert len(lines) == 4 and "rows_inserted" in lines[0] and "rossmann-plan" in lines[2]
+    # load times to the second with their zone, never raw microseconds
+    assert re.search(r"^\s*1 \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [A-Z]", lines[1]), lines[1]
+    assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d", versions.stdout)
     verify = _planfact(cli_env, "data", "verify")
     assert verify.returncode == 0 and "version 3: all 3 month checksums match" in verify.stdout
     # the replayed months read back as the whole history

@@ -167,11 +167,21 @@ def test_data_generate_command(tmp_path: Path, capsys: pytest.CaptureFixture[str
     out = tmp_path / "generated"
     argv = ["data", "generate", "--size", "tiny", "--out", str(out), "--end", "2013-03-31", "--by-month"]
     assert main(argv) == 0
-    assert "9 series" in capsys.readouterr().out
+    printed = capsys.readouterr().out.splitlines()
+    assert "9 series" in printed[0]
+    # a by-month folder is summarised per family of monthly files, not listed file by file
+    assert printed[1:] == [
+        f"  {out / name}" for name in ("stores.csv.gz", "holidays_events.csv.gz", "train.csv.gz")
+    ] + [
+        f"  {out / 'actuals_YYYY-MM.csv.gz'}: 3 months, 2013-01..2013-03",
+        f"  {out / 'plan_YYYY-MM.csv.gz'}: 2 months, 2013-02..2013-03",
+    ]
     assert sorted(p.name for p in out.iterdir()) == [
         "actuals_2013-01.csv.gz", "actuals_2013-02.csv.gz", "actuals_2013-03.csv.gz",
         "holidays_events.csv.gz", "plan_2013-02.csv.gz", "plan_2013-03.csv.gz",
         "stores.csv.gz", "train.csv.gz",
     ]  # fmt: skip
-    assert main(["data", "generate", "--out", str(out), "--end", "someday"]) == 2
-    assert "end is not a date" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:  # argparse: the day is parsed with the argument
+        main(["data", "generate", "--out", str(out), "--end", "someday"])
+    assert stop.value.code == 2
+    assert "argument --end: expected a day YYYY-MM-DD, got 'someday'" in capsys.readouterr().err
