@@ -105,3 +105,36 @@ def test_etl_writes_core(conn: psycopg.Connection) -> None:
     conn.execute("set role planfact_etl")
     conn.execute("insert into core.product_group (group_id) values ('etl-probe')")
     conn.rollback()
+
+
+def test_alembic_from_the_checkout_uses_the_top_level_ini(empty_db_url: str) -> None:
+    """alembic.ini is for developers running `alembic` in a checkout (the application migrates
+    through planfact.db.migrate and never reads it): it must point at migrations/ and take the
+    database from PLANFACT_DATABASE_URL like every other command."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from planfact.db.migrate import head_revision
+    from support import ROOT
+
+    alembic = Path(sys.executable).with_name("alembic")
+    env = {**os.environ, "PLANFACT_DATABASE_URL": empty_db_url}
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [str(alembic), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    head = head_revision()
+    assert run("heads").split()[0] == head
+    run("upgrade", "head")
+    assert current_revision(empty_db_url) == head
+    assert run("current").split()[0] == head
+    run("downgrade", "-1")
+    assert current_revision(empty_db_url) not in (None, head)
+    run("upgrade", "head")
+    assert current_revision(empty_db_url) == head
