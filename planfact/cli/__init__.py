@@ -118,7 +118,17 @@ def _check_schema(settings: Settings) -> None:
     from planfact.db.schema import ensure_schema
     from planfact.db.server import resolve_url
 
-    ensure_schema(resolve_url(settings), embedded=settings.database_url is None)
+    embedded = settings.database_url is None
+    data_dir = settings.state_dir / "pgdata"
+    new = embedded and not data_dir.exists()
+    ensure_schema(resolve_url(settings), embedded=embedded)
+    if new:
+        # A command run in the wrong folder would otherwise show an empty database in silence.
+        print(
+            f"planfact: note: no PLANFACT_DATABASE_URL, so a new embedded database was made in {data_dir} "
+            "(run planfact in the folder that holds your .planfact, or set PLANFACT_DATABASE_URL)",
+            file=sys.stderr,
+        )
 
 
 def _one_line(text: str) -> str:

@@ -1,7 +1,8 @@
 """planfact installs as a wheel and runs from an empty folder, with no checkout in sight.
 
 Builds the wheel, installs it into a fresh virtual environment outside the checkout, and
-from an empty folder runs ``planfact db upgrade``, loads a small generated file and
+from an empty folder runs ``planfact runs list`` (which makes the embedded database and says
+where) and ``planfact db upgrade``, loads a small generated file and
 forecasts one month on the embedded server (which lands under that folder, never inside
 site-packages). Slow: the install resolves the whole stack (from uv's cache when warm).
 """
@@ -81,6 +82,16 @@ def test_wheel_installs_and_runs_a_month_from_an_empty_folder(tmp_path: Path) ->
                                 "print(planfact.__file__, forecasting.__file__, reports.__file__)"],
                                cwd=work, env=env, capture_output=True, text=True, check=True).stdout
         assert str(ROOT) not in where and str(venv) in where
+        # A first command in a folder without .planfact makes the embedded database, migrates
+        # it and says where (a command run in the wrong folder must not show an empty one in
+        # silence); later commands say nothing.
+        first = subprocess.run([str(planfact), "runs", "list"], cwd=work, env=env, capture_output=True,
+                               text=True, timeout=600)
+        assert first.returncode == 0 and "no runs in the registry" in first.stdout, first.stderr
+        assert f"a new embedded database was made in {work / '.planfact' / 'pgdata'}" in first.stderr
+        again = subprocess.run([str(planfact), "runs", "list"], cwd=work, env=env, capture_output=True,
+                               text=True, timeout=600)
+        assert again.returncode == 0 and "embedded database" not in again.stderr, again.stderr
         run("db", "upgrade")
         assert (work / ".planfact" / "pgdata").is_dir()
         assert not list((venv / "lib").rglob("pgdata"))  # no state inside site-packages
