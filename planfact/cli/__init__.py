@@ -65,8 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Monthly plan-vs-actual for retail sales on PostgreSQL.",
     )
     parser.add_argument("--version", action="version", version=f"planfact {__version__}")
-    # A bare `planfact` is a usage error like a bare `planfact run`: one line, exit 2.
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, required=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     for command in _NO_SCHEMA:
@@ -79,9 +78,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is None:
+        # A bare `planfact` is a usage error like a bare `planfact run`: one line, exit 2. (Not a
+        # required subparser: then argparse would name the missing command before a bad option.)
+        parser.error("the following arguments are required: COMMAND")
     if not getattr(args, "handler", None):
         parser.print_help()
-        return 0 if args.command is None else 2
+        return 2
     try:
         settings = get_settings()
         configure_logging(settings.log_level, settings.log_format)
