@@ -31,6 +31,7 @@ from forecasting.calendar import target_month
 from forecasting.evaluation import EPOCH, Output, candidate_frames, evaluate_series
 from forecasting.experiments import Candidate, ExperimentConfig
 from forecasting.models import EXOG, MODELS, library_versions
+from forecasting.models.stack import add_stack_outputs, stack_members
 from forecasting.progress import progress as progress_steps
 from forecasting.progress import progress_bar
 from forecasting.selection import select_models
@@ -256,8 +257,13 @@ def run_engine(
             seconds[key] += value
         for key, value in fails.items():
             failures[key] += value
-        rows += evaluate_series(series_id, y, X, outputs, config, periods, final_no, combos)
         per_series.append((series_id, y, X, outputs))
+    stacks = [c for c in combos if getattr(kinds[c.key], "is_stack", False)]
+    stack_specs = stack_members(stacks, config.candidates)
+    stack_weights = add_stack_outputs(per_series, stack_specs, periods)
+    combos = [c for c in combos if c not in stacks]
+    for series_id, y, X, outputs in per_series:
+        rows += evaluate_series(series_id, y, X, outputs, config, periods, final_no, combos)
     backtest = pd.DataFrame(rows, columns=["series_id", "model_key", "fold", "metric", "value"])
     backtest = backtest.astype({"series_id": "int64", "fold": "int64", "value": "float64"})
     timings["phase:evaluate"] = time.perf_counter() - mark
@@ -265,7 +271,8 @@ def run_engine(
     mark = time.perf_counter()
     groups = frame.groupby("series_id")[group_by].first() if group_by else None
     selection = select_models(backtest[backtest["fold"] >= 1], config.selection, config.metrics,
-                              [c.key for c in config.candidates], groups)
+                              [c.key for c in config.candidates], groups,
+                              [c.key for c in config.candidates if c in combos or c in stacks])
     selection = selection.set_index("series_id").reindex([a[0] for a in arrays])
     selection["model_key"] = selection["model_key"].fillna(config.selection.fallback)
     selection["score"] = selection["score"].astype(float)
@@ -303,6 +310,11 @@ def run_engine(
     models = {c.key: {"name": c.model, "experiment": c.experiment, "label": c.label,
                       "params": dict(c.params), "seed": config.seed,
                       "library_versions": library_versions(c.model)} for c in config.candidates}
+    labels = {c.key: c.label for c in config.candidates}
+    for key, _stack, members in stack_specs:  # the learned weights are evidence too
+        models[key]["weights"] = {str(number): dict(zip([labels[m] for m in members], weights,
+                                                        strict=True))
+                                  for number, weights in stack_weights[key].items()}
     for c in config.candidates:
         timings[f"candidate:{c.label}"] = float(seconds.get(c.key, 0.0))
         if failures.get(c.key):

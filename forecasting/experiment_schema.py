@@ -91,6 +91,14 @@ class _Selection(_Section):
     level: str = "series"
     group_by: str | None = None
     fallback: str | None = None
+    combination_margin: float = 0.0
+
+    @field_validator("combination_margin")
+    @classmethod
+    def _margin(cls, v: float) -> float:
+        if not 0 <= v < 1:
+            raise ValueError(f"must be a fraction in [0, 1), got {v!r}")
+        return v
 
     @field_validator("level")
     @classmethod

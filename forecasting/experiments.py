@@ -9,7 +9,8 @@ Layout (see ``default_experiments.toml``)::
     [metrics]    compute = [...]; [metrics.custom] name = "module:function" or
                  "file.py:function" (relative to the experiments file) or
                  {function = "...", greater_is_better = true}
-    [selection]  primary, weights, constraints, tie_breakers, level, group_by, fallback
+    [selection]  primary, weights, constraints, tie_breakers, level, group_by, fallback,
+                 combination_margin
     [[experiment]] name, model, [experiment.params] name = [grid values]
 
 The file is parsed by pydantic models with ``extra="forbid"``: an unknown or misspelt
@@ -209,7 +210,8 @@ def _parse(path: Path, raw: dict[str, Any]) -> ExperimentConfig:
         raise _fail(where, "selection.fallback", "a combination cannot be the fallback")
     rule = SelectionRule(primary=primary, weights=dict(sel.weights),
                          constraints=tuple(sel.constraints), tie_breakers=tuple(sel.tie_breakers),
-                         level=sel.level, group_by=sel.group_by, fallback=fallback)
+                         level=sel.level, group_by=sel.group_by, fallback=fallback,
+                         combination_margin=sel.combination_margin)
     bt = spec.backtest
     return ExperimentConfig(candidates,
                             BacktestDesign(bt.folds, bt.horizon, bt.history_days, bt.warmup_folds),
@@ -243,6 +245,7 @@ def config_to_dict(config: ExperimentConfig) -> dict[str, Any]:
                       "weights": dict(config.selection.weights),
                       "constraints": list(config.selection.constraints),
                       "tie_breakers": list(config.selection.tie_breakers),
+                      "combination_margin": config.selection.combination_margin,
                       "level": config.selection.level, "group_by": config.selection.group_by,
                       "fallback": config.selection.fallback},
         "candidates": [{"key": c.key, "experiment": c.experiment, "model": c.model,

@@ -5,7 +5,10 @@ averages each metric over folds, optionally pools series per group or globally,
 drops candidates that break a constraint, scores the rest (the primary metric's
 loss, or a weighted sum of losses each divided by the best candidate's loss so
 units cancel), breaks ties by more metrics and then by the experiments file's
-order, and falls back to a named model when nothing qualifies.
+order, and falls back to a named model when nothing qualifies. With a
+``combination_margin`` a single model must beat the best qualifying combination
+by that fraction of its score to be chosen: near-equal candidates differ by noise
+over a few folds, and a combination of them is the lower-variance choice.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ class SelectionRule:
     level: str = "series"
     group_by: str | None = None
     fallback: str | None = None
+    combination_margin: float = 0.0
 
 
 _COMPARE = {
@@ -122,11 +126,13 @@ def select_models(
     specs: Mapping[str, MetricSpec],
     candidate_order: Sequence[str],
     groups: pd.Series | None = None,
+    combinations: Sequence[str] = (),
 ) -> pd.DataFrame:
     """One row per series: ``(series_id, model_key, score, reason)``.
 
     ``evidence`` holds the folds that count (warm-up folds excluded by the caller);
-    ``groups`` maps series_id -> group value when ``rule.level == "group"``.
+    ``groups`` maps series_id -> group value when ``rule.level == "group"``;
+    ``combinations`` are the keys that ``rule.combination_margin`` prefers.
     """
     means = (
         evidence.groupby(["series_id", "model_key", "metric"], sort=True)["value"].mean()
@@ -168,6 +174,14 @@ def select_models(
             best = keys[int(min(range(len(keys)), key=lambda i: ranks[i]))]
             what = "weighted score" if rule.weights else rule.primary
             reason = f"lowest {what} among {len(keys)} of {len(table)} qualifying candidates"
+            combos = [k for k in keys if k in combinations]
+            if rule.combination_margin > 0 and best not in combinations and combos:
+                combo = min(combos, key=lambda k: (score[k], order[k]))
+                if score[combo] <= score[best] * (1 + rule.combination_margin):
+                    reason = (f"combination kept: {what} {score[combo]:.4g} within "
+                              f"{rule.combination_margin:.0%} of the best single candidate "
+                              f"{best} ({score[best]:.4g}); {len(keys)} of {len(table)} qualified")
+                    best = combo
             chosen[unit] = (best, float(score[best]), reason)
         elif rule.fallback is not None:
             fallback_score = float(score.get(rule.fallback, math.nan))

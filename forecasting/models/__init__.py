@@ -10,12 +10,14 @@ from __future__ import annotations
 from importlib import metadata
 from typing import Any
 
+from forecasting.models.aggregate import AggregateLevel
 from forecasting.models.base import EXOG, BaseForecaster, Forecaster
 from forecasting.models.baselines import SeasonalNaive, WeekdayMean
 from forecasting.models.combination import Combination
 from forecasting.models.global_lgbm import GlobalLGBM
 from forecasting.models.profile import ProfileModel
 from forecasting.models.prophet_model import ProphetForecaster
+from forecasting.models.stack import Stack
 from forecasting.models.statistical import ETSForecaster, SarimaxForecaster, ThetaForecaster
 
 __all__ = [
@@ -35,7 +37,9 @@ MODELS: dict[str, Any] = {
     "theta": ThetaForecaster,
     "prophet": ProphetForecaster,
     "lgbm_global": GlobalLGBM,
+    "aggregate_level": AggregateLevel,
     "combination": Combination,
+    "stack": Stack,
 }
 
 # Libraries whose version changes a model's output, recorded in the run registry.
@@ -45,6 +49,7 @@ _LIBRARIES: dict[str, tuple[str, ...]] = {
     "theta": ("statsmodels",),
     "prophet": ("prophet", "cmdstanpy"),
     "lgbm_global": ("lightgbm",),
+    "aggregate_level": ("statsmodels", "prophet", "cmdstanpy"),
 }
 
 

@@ -29,6 +29,7 @@ FEATURES = (
     "promo", "promo_day", "is_holiday", "school_holiday",
     "holiday_before", "holiday_after", "closed_before", "closed_after",
     "lvl", "lvl_28", "weekday_ratio", "year_ratio", "promo_lift", "open_share",
+    "year_swing_7", "year_swing_28", "lvl_yoy",
     *CATEGORICAL,
 )  # fmt: skip
 
@@ -38,10 +39,11 @@ def _by_series(frame: pd.DataFrame, column: str, shift: int) -> pd.Series:
     return frame.groupby("series_id", sort=False)[column].shift(shift)
 
 
-def _rolling(frame: pd.DataFrame, column: str, window: int, min_periods: int) -> pd.Series:
+def _rolling(frame: pd.DataFrame, column: str, window: int, min_periods: int,
+             center: bool = False) -> pd.Series:
     return (
         frame.groupby("series_id", sort=False)[column]
-        .rolling(window, min_periods=min_periods)
+        .rolling(window, min_periods=min_periods, center=center)
         .mean()
         .reset_index(level=0, drop=True)
     )
@@ -91,6 +93,13 @@ def build_features(frame: pd.DataFrame, cutoff: pd.Timestamp, min_lag: int = 31)
     f["weekday_ratio"] = weekday_mean - f["lvl"]
     f["year_ratio"] = _by_series(f, "ly", 364) - _rolling(f, "ly_lag", 91, 14).groupby(
         f["series_id"]).shift(364 - min_lag)
+    # Yearly season and trend: last year's same week / 4 weeks against last year's level
+    # (both windows shifted by exactly 52 weeks, so weekdays and promo cycles align).
+    last_level = _by_series(f, "lvl", 364)
+    for days in (7, 28):
+        f[f"_week_{days}"] = _rolling(f, "ly", days, days // 2, center=True)
+        f[f"year_swing_{days}"] = _by_series(f, f"_week_{days}", 364) - last_level
+    f["lvl_yoy"] = f["lvl"] - last_level
     f["store_type"] = frame["store_type"].astype("category").cat.codes if "store_type" in frame else 0
     f["store_code"] = frame["series_id"].to_numpy()
     return f

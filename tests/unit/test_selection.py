@@ -95,3 +95,17 @@ def test_parse_constraint_is_safe_and_exact():
     for bad in ("__import__('os')", "bias.real > 0", "rmse < 3", "bias <="):
         with pytest.raises(ValueError):
             parse_constraint(bad, ["bias"])
+
+
+def test_combination_margin_keeps_a_near_equal_combination():
+    values = {(1, "lgbm"): {"wape": 0.100}, (1, "stack"): {"wape": 0.101},
+              (2, "lgbm"): {"wape": 0.100}, (2, "stack"): {"wape": 0.110}}
+    order = ["lgbm", "stack"]
+    plain = select_models(evidence(values), SelectionRule("wape", fallback="lgbm"), SPECS, order,
+                          combinations=["stack"])
+    assert list(plain["model_key"]) == ["lgbm", "lgbm"]
+    rule = SelectionRule("wape", fallback="lgbm", combination_margin=0.02)
+    out = select_models(evidence(values), rule, SPECS, order, combinations=["stack"])
+    # 1 % worse: the combination stays; 10 % worse: the single model wins on its merit.
+    assert list(out["model_key"]) == ["stack", "lgbm"]
+    assert "within 2%" in out.loc[0, "reason"]
