@@ -243,9 +243,9 @@ def _profiles(frame: pd.DataFrame, cut: int, params: dict, group_by: str) -> tup
         groups = frame[group_by].astype(str).to_numpy()
     key = (id(frame), len(frame), float(np.nansum(y_all)), cut, tuple(sorted(params.items())))
     if key in _CACHE:
-        shapes, indices = _CACHE[key]
-        return shapes, indices, {int(s): groups[a] for s, a in zip(sid[bounds[:-1]], bounds[:-1],
-                                                             strict=True) if s in shapes}
+        cached, cached_indices = _CACHE[key]
+        return cached, cached_indices, {int(s): groups[a] for s, a in zip(
+            sid[bounds[:-1]], bounds[:-1], strict=True) if s in cached}
     X_all = frame[list(EXOG)].to_numpy(float) if "t" in frame else _exog(frame)
     shapes: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     indices: dict[int, pd.Series] = {}
