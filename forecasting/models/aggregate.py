@@ -227,9 +227,11 @@ def _day_number(value: pd.Timestamp) -> int:
     return int((pd.Timestamp(value).normalize() - pd.Timestamp("1970-01-01")).days)
 
 
-# The last profiles computed: candidates that differ only in the level model (yoy, ets,
-# prophet) share the per-series profile fits of a period instead of repeating them.
+# The last profiles computed, per frame and cutoff: candidates that differ only in the level
+# model (yoy, ets, prophet) share the per-series profile fits of each period (the engine
+# fits all periods of one candidate, then the next candidate) instead of repeating them.
 _CACHE: dict[tuple, tuple] = {}
+_CACHE_SIZE = 12
 
 
 def _profiles(frame: pd.DataFrame, cut: int, params: dict, group_by: str) -> tuple:
@@ -263,7 +265,8 @@ def _profiles(frame: pd.DataFrame, cut: int, params: dict, group_by: str) -> tup
         shapes[series_id] = (X[n:, T], np.where(X[n:, OPEN] > 0, shape[n:], 0.0))
         indices[series_id] = monthly_log_index(y[:n], X[:n], shape[:n])
         group_of[series_id] = groups[a]
-    _CACHE.clear()
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))  # the oldest entry
     _CACHE[key] = (shapes, indices)
     return shapes, indices, group_of
 
