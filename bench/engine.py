@@ -40,7 +40,10 @@ from forecasting.experiments import load_experiments  # noqa: E402
 from forecasting.metrics import rmspe, wape  # noqa: E402
 from forecasting.models import EXOG, MODELS  # noqa: E402
 
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "rossmann"
+# ../shared/data from the repository root; from a worktree one level further up.
+DEFAULT_DATA = next((p / "shared" / "data" / "rossmann" for p in (ROOT.parent, ROOT.parent.parent)
+                     if (p / "shared" / "data" / "rossmann").exists()),
+                    ROOT.parent / "shared" / "data" / "rossmann")
 
 
 def load_rossmann(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -204,6 +207,26 @@ def summary(results: dict[str, dict]) -> list[str]:
     return lines
 
 
+def details(month: str, res: dict) -> list[str]:
+    """Every candidate's scores and seconds, the phases and the picks of one month."""
+    lines = [f"\n### {month}\n", "| candidate | time (s) | series/s | WAPE | RMSPE |",
+             "|---|---|---|---|---|"]
+    for label, (w, r) in sorted(res["scores"].items(), key=lambda kv: kv[1][1]):
+        seconds = res["timings"].get(f"candidate:{label}")
+        rate = f"{res['n_series'] / seconds:.1f}" if seconds else ""
+        lines.append(f"| {label} | {f'{seconds:.0f}' if seconds else ''} | {rate} | {w:.4f} | "
+                     f"{r:.4f} |")
+    phases = ", ".join(f"{k[6:]} {v:.0f} s" for k, v in res["timings"].items()
+                       if k.startswith("phase:"))
+    lines += ["", f"phases: {phases}", f"selected models: {res['picks']}"]
+    for info in res["models"].values():
+        if "weights" in info:
+            final = info["weights"][max(info["weights"], key=int)]
+            shown = ", ".join(f"{k} {v:.2f}" for k, v in final.items())
+            lines.append(f"{info['label']} final weights: {shown}")
+    return lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("ROSSMANN_DIR", DEFAULT_DATA)))
@@ -228,23 +251,10 @@ def main() -> int:
         print(f"{month}: selected WAPE / RMSPE {results[month]['scores']['selected'][0]:.4f} / "
               f"{results[month]['scores']['selected'][1]:.4f}, {results[month]['wall']:.0f} s",
               file=sys.stderr)
+        print("\n".join(details(month, results[month])), flush=True)
     print(f"\nEngine bench on Rossmann, {os.cpu_count()} cores, workers={args.workers}, "
           "one run per month, each trained to the end of the previous month\n")
     print("\n".join(summary(results)))
-    print("\n| month | candidate | time (s) | series/s | WAPE | RMSPE |\n|---|---|---|---|---|---|")
-    for month, res in results.items():
-        for label, (w, r) in sorted(res["scores"].items(), key=lambda kv: kv[1][1]):
-            seconds = res["timings"].get(f"candidate:{label}")
-            rate = f"{res['n_series'] / seconds:.1f}" if seconds else ""
-            shown = f"{seconds:.0f}" if seconds else ""
-            print(f"| {month} | {label} | {shown} | {rate} | {w:.4f} | {r:.4f} |")
-    print("\n| month | phase | seconds |\n|---|---|---|")
-    for month, res in results.items():
-        for phase, seconds in res["timings"].items():
-            if phase.startswith("phase:"):
-                print(f"| {month} | {phase[6:]} | {seconds:.1f} |")
-    for month, res in results.items():
-        print(f"\n{month} selected models: {res['picks']}")
     return 0
 
 

@@ -277,6 +277,14 @@ def run_engine(
     selection["model_key"] = selection["model_key"].fillna(config.selection.fallback)
     selection["score"] = selection["score"].astype(float)
     selection["reason"] = selection["reason"].fillna("fallback: no backtest evidence")
+    labels = {c.key: c.label for c in config.candidates}
+    for key, _stack, members in stack_specs:  # the learned weights go into the registry too
+        final_weights = stack_weights[key].get(final_no)
+        if final_weights is not None:
+            shown = ", ".join(f"{labels[m]} {w:.3f}" for m, w in zip(members, final_weights,
+                                                                       strict=True))
+            picked = selection["model_key"] == key
+            selection.loc[picked, "reason"] += f"; stack weights: {shown}"
     timings["phase:select"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
@@ -310,7 +318,6 @@ def run_engine(
     models = {c.key: {"name": c.model, "experiment": c.experiment, "label": c.label,
                       "params": dict(c.params), "seed": config.seed,
                       "library_versions": library_versions(c.model)} for c in config.candidates}
-    labels = {c.key: c.label for c in config.candidates}
     for key, _stack, members in stack_specs:  # the learned weights are evidence too
         models[key]["weights"] = {str(number): dict(zip([labels[m] for m in members], weights,
                                                         strict=True))

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -176,10 +177,16 @@ def test_invalid_experiments_name_file_and_key(tmp_path, edit, key):
     assert str(path) in str(err.value) and key in str(err.value)
 
 
-def test_default_experiments_load():
-    config = load_experiments(None)
+@pytest.mark.parametrize("path", [None, Path(__file__).parents[2] / "planfact/demo/experiments.toml"])
+def test_default_and_demo_experiments_load(path):
+    config = load_experiments(path)
     models = {c.model for c in config.candidates}
-    assert {"seasonal_naive", "weekday_mean", "profile", "lgbm_global", "combination"} <= models
+    assert {"seasonal_naive", "weekday_mean", "profile", "aggregate_level", "stack"} <= models
+    # Yearly season via statsmodels and Prophet; no weights set by hand.
+    methods = {c.params.get("method") for c in config.candidates if c.model == "aggregate_level"}
+    assert {"yoy", "ets", "prophet"} <= methods
+    assert not any(c.params.get("weights") for c in config.candidates)
+    assert config.selection.combination_margin > 0
 
 
 def test_fixed_combination_is_the_weighted_mean_of_its_members(panel, tmp_path):
@@ -199,3 +206,26 @@ def test_fixed_combination_is_the_weighted_mean_of_its_members(panel, tmp_path):
     (tmp_path / "bad.toml").write_text(bad)
     with pytest.raises(ValueError, match="members"):
         load_experiments(tmp_path / "bad.toml")
+
+
+def test_stack_mixes_members_with_weights_learned_on_earlier_folds(panel, tmp_path):
+    text = (FIXTURES / "engine_custom_metric.toml").read_text().replace(
+        "custom_metrics.py", str(FIXTURES / "custom_metrics.py"))
+    text += ('\n[[experiment]]\nname = "stack"\nmodel = "stack"\n'
+             'params = { members = ["seasonal_naive", "profile"] }\n')
+    (tmp_path / "stack.toml").write_text(text)
+    config = load_experiments(tmp_path / "stack.toml")
+    res = run_engine(panel, CUTOFF, config, workers=1, progress=False, keep_candidates=True)
+    naive, profile, stack = (c.key for c in config.candidates)
+    weights = res.models[stack]["weights"]
+    assert set(weights) == {"2", "3"}  # fold 1 has no earlier fold to learn from
+    ff = res.fold_forecasts.set_index(["model_key", "series_id", "fold", "ds"])["mean"]
+    for fold in (2,):
+        w = weights[str(fold)]
+        expected = w["seasonal_naive"] * ff.loc[naive].xs(fold, level="fold") + \
+            w["profile"] * ff.loc[profile].xs(fold, level="fold")
+        pd.testing.assert_series_equal(ff.loc[stack].xs(fold, level="fold"), expected,
+                                       check_names=False)
+    assert set(res.backtest.loc[res.backtest["model_key"] == stack, "fold"]) == {2}
+    picked = res.selection[res.selection["model_key"] == stack]
+    assert picked["reason"].str.contains("stack weights: seasonal_naive").all()
