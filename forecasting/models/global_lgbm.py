@@ -82,7 +82,9 @@ def build_features(frame: pd.DataFrame, cutoff: pd.Timestamp, min_lag: int = 31)
     # Level features end ``min_lag`` days back: known for every day of the target month.
     for name in ("ly", "ly_promo", "ly_plain", "is_open"):
         f[f"{name}_lag"] = _by_series(f, name, min_lag)
-    f["lvl"] = _rolling(f, "ly_lag", 91, 14)
+    # A store back from a long gap (180 Rossmann stores miss 2014-07..12) has no recent level:
+    # the last level it had is a far better guess than "no level" (a forecast of 0).
+    f["lvl"] = _rolling(f, "ly_lag", 91, 14).groupby(f["series_id"]).ffill()
     f["lvl_28"] = _rolling(f, "ly_lag", 28, 7) - f["lvl"]
     f["promo_lift"] = _rolling(f, "ly_promo_lag", 182, 5) - _rolling(f, "ly_plain_lag", 182, 5)
     f["open_share"] = _rolling(f, "is_open_lag", 91, 14)

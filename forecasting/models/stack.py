@@ -6,8 +6,10 @@ series and open days with sales, fits one weight per member, and mixes the membe
 forecasts of that period with them. So a fold's stack never sees the fold's actuals,
 and the final forecast uses weights learned on every fold. ``method``:
 
-- ``"nnls"``: non-negative least squares on relative errors, ``min sum(((y - F w) / y)^2)``
-  over ``w >= 0`` (scipy.optimize.nnls): the RMSPE-optimal mixture. The weights need
+- ``"nnls"``: non-negative least squares, ``min sum(((y - F w) / s)^2)`` over ``w >= 0``
+  (scipy.optimize.nnls), each row scaled by its series' mean actual ``s`` in that period
+  so that big and small stores weigh alike. (Scaling by ``y`` itself, the RMSPE-optimal
+  choice, lets a few tiny actuals dominate and shrinks every weight.) The weights need
   not sum to 1, so a bias shared by the members is corrected as well;
 - ``"inverse"``: weights proportional to 1 / RMSPE of each member, summing to 1.
 
@@ -52,15 +54,18 @@ class Stack:
         return {"members": self.members, "method": self.method}
 
 
-def stack_weights(y: np.ndarray, F: np.ndarray, method: str = "nnls") -> np.ndarray:
+def stack_weights(y: np.ndarray, F: np.ndarray, method: str = "nnls",
+                  scale: np.ndarray | None = None) -> np.ndarray:
     """Member weights ``(m,)`` from actuals ``y`` ``(n,)`` and member forecasts ``F`` ``(n, m)``.
 
-    Rows with ``y <= 0`` or any non-finite value are ignored. When NNLS gives all zeros
+    ``scale`` ``(n,)`` divides each row for NNLS (default: ``y``, relative errors). Rows
+    with ``y <= 0`` or any non-finite value are ignored. When NNLS gives all zeros
     (nothing explains the actuals) the weights are equal.
     """
     y, F = np.asarray(y, dtype=float), np.asarray(F, dtype=float)
-    keep = np.isfinite(y) & (y > 0) & np.isfinite(F).all(axis=1)
-    y, F = y[keep], F[keep]
+    scale = y if scale is None else np.asarray(scale, dtype=float)
+    keep = np.isfinite(y) & (y > 0) & np.isfinite(F).all(axis=1) & np.isfinite(scale) & (scale > 0)
+    y, F, scale = y[keep], F[keep], scale[keep]
     m = F.shape[1]
     if y.size == 0:
         return np.full(m, 1.0 / m)
@@ -68,7 +73,7 @@ def stack_weights(y: np.ndarray, F: np.ndarray, method: str = "nnls") -> np.ndar
         rmspe = np.sqrt(np.mean(((y[:, None] - F) / y[:, None]) ** 2, axis=0))
         weights = 1.0 / np.maximum(rmspe, 1e-12)
         return weights / weights.sum()
-    weights, _ = nnls(F / y[:, None], np.ones(y.size))
+    weights, _ = nnls(F / scale[:, None], y / scale)
     return weights if weights.sum() > 0 else np.full(m, 1.0 / m)
 
 
@@ -105,12 +110,13 @@ def add_stack_outputs(
     learned: dict[str, dict[int, list[float]]] = {}
     for key, stack, members in stacks:
         learned[key] = {}
-        pooled: list[tuple[np.ndarray, np.ndarray]] = []  # (y, F) of the periods so far
+        pooled: list[tuple[np.ndarray, ...]] = []  # (y, F, scale) of the periods so far
         for index, period in enumerate(periods):
             rows = sum(len(part[0]) for part in pooled)
             if rows >= _MIN_ROWS:
                 weights = stack_weights(np.concatenate([p[0] for p in pooled]),
-                                        np.vstack([p[1] for p in pooled]), stack.method)
+                                        np.vstack([p[1] for p in pooled]), stack.method,
+                                        np.concatenate([p[2] for p in pooled]))
                 learned[key][period.number] = [float(w) for w in weights]
                 for _sid, _y, _X, outputs in series:
                     if all((m, period.number) in outputs for m in members):
@@ -122,9 +128,10 @@ def add_stack_outputs(
 
 
 def _period_rows(series: Sequence[tuple[int, np.ndarray, np.ndarray, dict]],
-                 members: list[str], period: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Actuals ``(k,)`` and member forecasts ``(k, m)`` of one period's open days."""
-    ys, Fs = [], []
+                 members: list[str], period: Any) -> tuple[np.ndarray, ...]:
+    """Actuals ``(k,)``, member forecasts ``(k, m)`` and the series' mean actual ``(k,)``
+    of one period's open days."""
+    ys, Fs, scales = [], [], []
     for _sid, y, X, outputs in series:
         if not all((m, period.number) in outputs for m in members):
             continue
@@ -133,9 +140,12 @@ def _period_rows(series: Sequence[tuple[int, np.ndarray, np.ndarray, dict]],
         if a < 0:
             continue
         is_open = X[a:b, OPEN] > 0
-        ys.append(y[a:b][is_open])
+        actual = y[a:b][is_open]
+        positive = actual[np.isfinite(actual) & (actual > 0)]
+        ys.append(actual)
+        scales.append(np.full(actual.size, positive.mean() if positive.size else np.nan))
         Fs.append(np.column_stack([outputs[(m, period.number)]["mean"][is_open]
                                    for m in members]))
     if not ys:
-        return np.empty(0), np.empty((0, len(members)))
-    return np.concatenate(ys), np.vstack(Fs)
+        return np.empty(0), np.empty((0, len(members))), np.empty(0)
+    return np.concatenate(ys), np.vstack(Fs), np.concatenate(scales)
