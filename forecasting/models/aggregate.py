@@ -18,7 +18,8 @@ forecast by ``method``:
 statsmodels and Prophet cost 0.02-0.3 s per fit, so they run on *group* indices (the
 mean ``log r`` of the series of a ``group_by`` value, e.g. store type: a handful of
 fits per run instead of thousands); each series keeps its own offset to the group
-over the last ``recent`` months. ``group_by = "series"`` fits every series alone.
+over the last ``recent`` months. ``group_by = "series"`` fits every series alone; a name
+that is not a column of the frame (e.g. ``"all"``) puts all series in one group.
 The forecast of a day is ``p(day) * r(target month)``, 0 on closed days.
 Grain of :meth:`AggregateLevel.predict_frame`: one row per (series_id, ds).
 """
