@@ -5,7 +5,8 @@
 backtest metric as the mean over series and evaluated folds of the *chosen* model's
 value (``backtest`` holds mean, median and n per metric); ``primary`` names the
 selection metric; ``models`` counts the chosen models by label; ``timings`` sums the
-shards' read/engine/write seconds.
+shards' read/engine/write seconds; ``discontinued`` counts the series left out as
+discontinued (``forecast.run_excluded_series``), ``discontinued_days`` the setting it used.
 """
 
 from __future__ import annotations
@@ -75,6 +76,10 @@ class RunSummary:
             shown = [f"{name} {_fmt(name, back[name]['mean'])}" for name in order
                      if back[name].get("mean") is not None]
             lines.append(f"backtest of the chosen models ({over}): " + " · ".join(shown))
+        if m.get("discontinued"):
+            lines.append(f"not planned: {m['discontinued']:,} discontinued series (no actuals in the "
+                         f"{m.get('discontinued_days')} days up to the cutoff; `planfact runs show "
+                         f"{self.run_id}` lists them)")
         if self.plan:
             lines.append(f"plan: {self.plan}")
         t = m.get("timings") or {}
@@ -109,7 +114,10 @@ def _metrics(conn: psycopg.Connection, run: RunRecord, shards: list[tuple]) -> d
             if isinstance(value, int | float):
                 timings[key] = round(timings.get(key, 0.0) + value, 3)
     selection = run.config.get("selection", {})
+    excluded = fetch_all(conn, "runs/excluded_series", {"run_id": run.run_id})
     metrics: dict[str, Any] = {
+        "discontinued": sum(1 for row in excluded if row[2] == "discontinued"),
+        "discontinued_days": (run.params or {}).get("discontinued_days"),
         "series": int(series), "forecast_rows": int(rows), "yhat_total": float(total),
         "primary": selection.get("primary"), "folds": run.config.get("backtest", {}).get("folds"),
         "models": models, "backtest": backtest, "timings": timings,

@@ -69,7 +69,7 @@ def _compute(
 
     t0 = time.perf_counter()
     with conn.transaction():
-        frame = read_training(conn, run.data_version, run.cutoff)
+        frame = read_training(conn, run.data_version, run.cutoff, run.run_id)
     t1 = time.perf_counter()
     result = run_engine(frame, run.cutoff, config, shard=(shard_index, run.shard_count),
                         workers=settings.workers, progress=progress)

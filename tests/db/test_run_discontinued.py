@@ -1,0 +1,85 @@
+"""Discontinued series: a series with no actual in the ``discontinued_days`` days up to the cutoff
+is not planned; the run records it with its last actual (forecast.run_excluded_series), its
+summary and ``planfact runs show`` say so, and a series that paused for less is planned as usual.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import psycopg
+
+from planfact.actuals import load_actuals
+from planfact.config import Settings
+from planfact.runs import reproduce_run, run_month
+from support.cli_run import database_env, run_cli
+from support.run_data import EXPERIMENTS, FIRST_DAY, STORES, rossmann_frame, write_rossmann
+
+JULY = dt.date(2015, 7, 1)
+STOPPED = {6: dt.date(2015, 5, 20), 5: dt.date(2015, 6, 10)}  # store -> its last actual
+
+
+def _load(conn: psycopg.Connection, folder: Path) -> dict[int, int]:
+    """History to June 2015; store 6 stops on 20 May (41 days before the cutoff), store 5 on
+    10 June (20 days). Returns store -> series_id."""
+    frame = rossmann_frame(FIRST_DAY, dt.date(2015, 6, 30))
+    days = pd.to_datetime(frame["Date"]).dt.date
+    for store, last in STOPPED.items():
+        frame = frame.loc[~((frame["Store"] == store) & (days > last))]
+        days = pd.to_datetime(frame["Date"]).dt.date
+    result = load_actuals(conn, write_rossmann(frame, folder / "train.csv"), new_series=True)
+    assert result.version_id is not None, result.message
+    rows = conn.execute("select store_id, series_id from core.series").fetchall()
+    return {int(store): int(series) for store, series in rows}
+
+
+def test_a_discontinued_series_is_not_planned_and_the_run_says_so(
+    settings: Settings, conn: psycopg.Connection, tmp_path: Path
+) -> None:
+    series = _load(conn, tmp_path)
+    outcome = run_month(settings, "2015-07", experiments=EXPERIMENTS, progress=False)
+    assert outcome.status == "succeeded"
+    planned = {r[0] for r in conn.execute(
+        "select distinct series_id from forecast.forecast_value where run_id = %s", (outcome.run_id,))}
+    assert planned == {series[s] for s in range(1, STORES)}  # store 5 (20 days quiet) is planned
+    excluded = conn.execute(
+        "select series_id, reason, last_actual_date from forecast.run_excluded_series where run_id = %s",
+        (outcome.run_id,)).fetchall()
+    assert excluded == [(series[6], "discontinued", STOPPED[6])]
+    metrics, params = conn.execute("select metrics, params from forecast.run where run_id = %s",
+                                   (outcome.run_id,)).fetchone() or ({}, {})
+    assert metrics["discontinued"] == 1 and metrics["series"] == STORES - 1
+    assert params["discontinued_days"] == 28 and metrics["discontinued_days"] == 28
+    assert "not planned: 1 discontinued series (no actuals in the 28 days up to the cutoff" in outcome.summary
+    with database_env(settings.database_url or ""):
+        shown = run_cli("runs", "show", str(outcome.run_id))
+    assert shown.code == 0, shown.stderr
+    assert "not planned: 1 discontinued series (no actuals in the 28 days up to the cutoff): " \
+           f"Store 6 (last actual {STOPPED[6]})" in shown.stdout
+    # The run reproduces on the same series (the left-out ones stay out).
+    reproduced = reproduce_run(settings, outcome.run_id, progress=False)
+    assert reproduced.mismatches == 0 and reproduced.missing == 0 and reproduced.compared == (STORES - 1) * 31
+
+
+def test_the_setting_decides_and_a_run_with_another_setting_is_not_reused(
+    settings: Settings, conn: psycopg.Connection, tmp_path: Path
+) -> None:
+    series = _load(conn, tmp_path)
+    strict = settings.model_copy(update={"discontinued_days": 14})
+    first = run_month(strict, "2015-07", experiments=EXPERIMENTS, progress=False, kind="experiment")
+    left_out = dict(conn.execute(
+        "select series_id, last_actual_date from forecast.run_excluded_series where run_id = %s",
+        (first.run_id,)).fetchall())
+    assert left_out == {series[6]: STOPPED[6], series[5]: STOPPED[5]}
+    every = settings.model_copy(update={"discontinued_days": 0})  # 0: plan every series
+    second = run_month(every, "2015-07", experiments=EXPERIMENTS, progress=False, kind="experiment")
+    assert not second.reused and second.run_id != first.run_id
+    count = conn.execute("select count(distinct series_id) from forecast.forecast_value where run_id = %s",
+                         (second.run_id,)).fetchone()
+    assert count == (STORES,)
+    assert conn.execute("select count(*) from forecast.run_excluded_series where run_id = %s",
+                        (second.run_id,)).fetchone() == (0,)
+    again = run_month(strict, "2015-07", experiments=EXPERIMENTS, progress=False, kind="experiment")
+    assert again.reused and again.run_id == first.run_id
