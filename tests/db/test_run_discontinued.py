@@ -32,6 +32,7 @@ def _load(conn: psycopg.Connection, folder: Path) -> dict[int, int]:
     result = load_actuals(conn, write_rossmann(frame, folder / "train.csv"), new_series=True)
     assert result.version_id is not None, result.message
     rows = conn.execute("select store_id, series_id from core.series").fetchall()
+    conn.commit()  # no transaction left open: later loads on this connection commit on their own
     return {int(store): int(series) for store, series in rows}
 
 
@@ -83,3 +84,25 @@ def test_the_setting_decides_and_a_run_with_another_setting_is_not_reused(
                         (second.run_id,)).fetchone() == (0,)
     again = run_month(strict, "2015-07", experiments=EXPERIMENTS, progress=False, kind="experiment")
     assert again.reused and again.run_id == first.run_id
+
+
+def test_the_report_of_the_month_names_the_discontinued_series(
+    settings: Settings, conn: psycopg.Connection, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from planfact.reporting.month import render_month_report
+
+    _load(conn, tmp_path)
+    outcome = run_month(settings, "2015-07", experiments=EXPERIMENTS, progress=False)
+    july = rossmann_frame(JULY, dt.date(2015, 7, 31))
+    july = july.loc[july["Store"] != 6]  # store 6 stays closed; the others report July
+    assert load_actuals(conn, write_rossmann(july, tmp_path / "july.csv")).version_id is not None
+    paths = render_month_report(settings, "2015-07", out_dir=tmp_path / "out", refresh_mart=True)
+    html = next(p for p in paths if p.suffix == ".html").read_text(encoding="utf-8")
+    note = ("Not planned: 1 discontinued series (no actuals in the 28 days before the plan was made): "
+            "Store 6 (last actual 20 May 2015). None of them reported sales this month.")
+    assert f'<p class="discontinued" id="discontinued">{note}</p>' in html
+    ws = load_workbook(next(p for p in paths if p.suffix == ".xlsx"))["Summary"]
+    assert note in [ws.cell(row=r, column=2).value for r in range(1, 30)]
+    assert f"run {outcome.run_id} (production)" in html  # the plan of record that left it out
