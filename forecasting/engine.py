@@ -13,26 +13,22 @@ forecast, with conformal intervals where the model has none, is the result.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import logging
 import os
 import time
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_all_start_methods, get_context
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from forecasting.backtest import Fold, rolling_origin_folds
+from forecasting.backtest import rolling_origin_folds
 from forecasting.calendar import target_month
-from forecasting.evaluation import EPOCH, Output, candidate_frames, evaluate_series
-from forecasting.experiments import Candidate, ExperimentConfig
+from forecasting.evaluation import candidate_frames, evaluate_series
+from forecasting.experiments import ExperimentConfig
+from forecasting.fitting import EPOCH, fit_global, fit_local, periods_for
 from forecasting.models import EXOG, MODELS, library_versions
-from forecasting.progress import progress as progress_steps
-from forecasting.progress import progress_bar
 from forecasting.selection import select_models
 
 __all__ = ["EngineResult", "run_engine", "REQUIRED_COLUMNS"]
@@ -40,7 +36,6 @@ __all__ = ["EngineResult", "run_engine", "REQUIRED_COLUMNS"]
 logger = logging.getLogger(__name__)
 
 REQUIRED_COLUMNS = ("series_id", "ds", "y", "promo", "is_open", "is_holiday", "school_holiday")
-_CHUNK = 8  # series per worker task: small enough to balance, large enough to amortise IPC
 
 
 @dataclass
@@ -54,28 +49,6 @@ class EngineResult:
     timings: dict[str, float]
     candidate_forecasts: pd.DataFrame | None = field(default=None, repr=False)
     fold_forecasts: pd.DataFrame | None = field(default=None, repr=False)
-
-
-@dataclass(frozen=True)
-class _Period:
-    number: int  # 0 warm-up, 1..n folds, n + 1 final
-    train_start: int | None  # day numbers since epoch
-    cutoff: int
-    start: int
-    end: int
-
-
-def _day(value: dt.date | pd.Timestamp) -> int:
-    return int((np.datetime64(pd.Timestamp(value).date(), "D") - EPOCH).astype(np.int64))  # type: ignore[attr-defined]
-
-
-def _periods(folds: list[Fold], cutoff: dt.date, history_days: int | None) -> list[_Period]:
-    out = [_Period(f.number, _day(f.train_start) if f.train_start else None, _day(f.cutoff),
-                   _day(f.test_start), _day(f.test_end)) for f in folds]
-    start, end = target_month(cutoff)
-    train_start = _day(cutoff) - history_days + 1 if history_days else None
-    out.append(_Period(folds[-1].number + 1, train_start, _day(cutoff), _day(start), _day(end)))
-    return out
 
 
 def _validate(frame: pd.DataFrame, cutoff: dt.date) -> pd.DataFrame:
@@ -103,84 +76,6 @@ def _validate(frame: pd.DataFrame, cutoff: dt.date) -> pd.DataFrame:
     frame.loc[frame["ds"] > pd.Timestamp(cutoff), "y"] = np.nan
     frame["t"] = (frame["ds"].to_numpy().astype("datetime64[D]") - EPOCH).astype(np.int64)
     return frame
-
-
-def _build(candidate: Candidate, seed: int) -> Any:
-    """A fresh model; the run's seed goes to models that take one unless the file sets it."""
-    cls = MODELS[candidate.model]
-    params = dict(candidate.params)
-    if "seed" in inspect.signature(cls).parameters and "seed" not in params:
-        params["seed"] = seed
-    return cls(**params)
-
-
-def _fit_series(task: tuple) -> list[tuple[int, dict, dict, dict]]:
-    """Worker: fit every local candidate on every period for a chunk of series.
-
-    Returns per series ``(series_id, {(key, period): Output}, {key: seconds}, {key: failures})``.
-    """
-    chunk, candidates, periods, levels, seed = task
-    out = []
-    for series_id, y, X in chunk:
-        t0 = int(X[0, 0])
-        outputs: dict[tuple[str, int], Output] = {}
-        seconds: dict[str, float] = defaultdict(float)
-        failures: dict[str, int] = defaultdict(int)
-        for p in periods:
-            lo = 0 if p.train_start is None else max(0, p.train_start - t0)
-            hi, a, b = p.cutoff - t0 + 1, p.start - t0, p.end - t0 + 1
-            if hi - lo < 28 or not np.isfinite(y[lo:hi]).any():
-                continue  # too little history (a new store): no forecast, no evidence
-            for cand in candidates:
-                started = time.perf_counter()
-                try:
-                    model = _build(cand, seed).fit(y[lo:hi], X[lo:hi])
-                    outputs[(cand.key, p.number)] = model.predict(b - a, X[a:b], levels=levels)
-                except Exception:  # one bad series must not stop 1,000 others
-                    logger.debug("candidate failed", extra={"series_id": series_id,
-                                                            "model": cand.label}, exc_info=True)
-                    failures[cand.key] += 1
-                seconds[cand.key] += time.perf_counter() - started
-        out.append((series_id, outputs, dict(seconds), dict(failures)))
-    return out
-
-
-def _run_local(arrays, candidates, periods, levels, seed, workers, progress):
-    tasks = [(arrays[i : i + _CHUNK], candidates, periods, levels, seed)
-             for i in range(0, len(arrays), _CHUNK)]
-    bar = progress_bar(total=len(arrays), desc="per-series models", enabled=progress)
-    results = []
-    if workers <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            results.extend(_fit_series(task))
-            bar.update(len(task[0]))
-    else:
-        # fork where available: spawn would re-import the caller's __main__ (scripts without a
-        # main guard break) and costs seconds per worker. Workers never run LightGBM/OpenMP,
-        # so inheriting the parent's thread pools after fork is harmless.
-        method = "fork" if "fork" in get_all_start_methods() else "spawn"
-        with ProcessPoolExecutor(workers, mp_context=get_context(method)) as pool:
-            for part in pool.map(_fit_series, tasks):
-                results.extend(part)
-                bar.update(len(part))
-    bar.close()
-    return results
-
-
-def _run_global(frame, shard_ids, candidates, periods, seed, progress):
-    """Fit each global candidate once per period on ALL series; keep the shard's output."""
-    outputs: dict[int, dict[tuple[str, int], Output]] = defaultdict(dict)
-    seconds: dict[str, float] = {}
-    for cand in candidates:
-        started = time.perf_counter()
-        for p in progress_steps(periods, desc=f"global {cand.label}", enabled=progress):
-            model = _build(cand, seed).fit_frame(frame, pd.Timestamp(EPOCH + p.cutoff))
-            pred = model.predict_frame(pd.Timestamp(EPOCH + p.start), pd.Timestamp(EPOCH + p.end))
-            pred = pred[pred["series_id"].isin(shard_ids)]
-            for series_id, part in pred.groupby("series_id", sort=True):
-                outputs[series_id][(cand.key, p.number)] = {"mean": part["mean"].to_numpy()}
-        seconds[cand.key] = time.perf_counter() - started
-    return outputs, seconds
 
 
 def run_engine(
@@ -222,7 +117,7 @@ def run_engine(
     warmup = config.backtest.warmup_folds
     folds = list(rolling_origin_folds(cutoff, config.backtest.folds, warmup_folds=warmup,
                                       history_days=config.backtest.history_days))
-    periods = _periods(folds, cutoff, config.backtest.history_days)
+    periods = periods_for(folds, cutoff, config.backtest.history_days)
     final_no = periods[-1].number
     sub = frame[frame["series_id"].isin(shard_ids)]
     sid = sub["series_id"].to_numpy()
@@ -235,11 +130,11 @@ def run_engine(
                                        "periods": len(periods), "shard": f"{index}/{count}"})
 
     mark = time.perf_counter()
-    local_results = _run_local(arrays, local, periods, config.levels, config.seed, workers,
+    local_results = fit_local(arrays, local, periods, config.levels, config.seed, workers,
                                progress) if local and arrays else []
     timings["phase:local"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    global_out, global_sec = _run_global(frame, shard_ids, globals_, periods, config.seed,
+    global_out, global_sec = fit_global(frame, shard_ids, globals_, periods, config.seed,
                                          progress) if globals_ else ({}, {})
     timings["phase:global"] = time.perf_counter() - mark
 
