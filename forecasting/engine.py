@@ -25,17 +25,22 @@ import pandas as pd
 
 from forecasting.backtest import rolling_origin_folds
 from forecasting.calendar import target_month
+from forecasting.coldstart import DESCRIPTION as COLD_START_RULE
+from forecasting.coldstart import MODEL_NAME as COLD_START
+from forecasting.coldstart import cold_start_profile
 from forecasting.evaluation import candidate_frames, evaluate_series
 from forecasting.experiments import ExperimentConfig
 from forecasting.fitting import EPOCH, fit_global, fit_local, periods_for
+from forecasting.forecasts import COLD_START_KEY, assemble_forecasts
 from forecasting.models import EXOG, MODELS, library_versions
 from forecasting.selection import select_models
 
-__all__ = ["EngineResult", "run_engine", "REQUIRED_COLUMNS"]
+__all__ = ["EngineResult", "run_engine", "REQUIRED_COLUMNS", "FLAG_COLUMNS"]
 
 logger = logging.getLogger(__name__)
 
 REQUIRED_COLUMNS = ("series_id", "ds", "y", "promo", "is_open", "is_holiday", "school_holiday")
+FLAG_COLUMNS = ("series_id", "flag", "reason")
 
 
 @dataclass
@@ -49,6 +54,10 @@ class EngineResult:
     timings: dict[str, float]
     candidate_forecasts: pd.DataFrame | None = field(default=None, repr=False)
     fold_forecasts: pd.DataFrame | None = field(default=None, repr=False)
+    # One row per (series_id, flag, reason): cold_start, fallback, model_error (see forecasts.py).
+    flags: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(FLAG_COLUMNS)))
+    # Sentences about the whole run (a global model failed, series fell back, ...).
+    warnings: list[str] = field(default_factory=list)
 
 
 def _validate(frame: pd.DataFrame, cutoff: dt.date) -> pd.DataFrame:
@@ -134,24 +143,34 @@ def run_engine(
                                progress) if local and arrays else []
     timings["phase:local"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    global_out, global_sec = fit_global(frame, shard_ids, globals_, periods, config.seed,
-                                         progress) if globals_ else ({}, {})
+    global_out, global_sec, warnings = fit_global(frame, shard_ids, globals_, periods,
+                                                  config.seed, progress) if globals_ else ({}, {}, [])
     timings["phase:global"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
     seconds: dict[str, float] = defaultdict(float, global_sec)
     failures: dict[str, int] = defaultdict(int)
-    by_id = {series_id: (outs, secs, fails) for series_id, outs, secs, fails in local_results}
+    by_id = {r[0]: r[1:] for r in local_results}
+    labels = {c.key: c.label for c in config.candidates}
     rows: list[tuple] = []
     per_series = []
+    flags: list[tuple[int, str, str]] = []
     for series_id, y, X in arrays:
-        outputs, secs, fails = by_id.get(series_id, ({}, {}, {}))
+        outputs, secs, fails, errors = by_id.get(series_id, ({}, {}, {}, {}))
         outputs = {**outputs, **global_out.get(series_id, {})}
         for key, value in secs.items():
             seconds[key] += value
         for key, value in fails.items():
             failures[key] += value
-        rows += evaluate_series(series_id, y, X, outputs, config, periods, final_no, combos)
+        flags += [(series_id, "model_error", f"{labels[key]} failed in {fails[key]} period(s): "
+                   f"{message}") for key, message in errors.items()]
+        try:
+            rows += evaluate_series(series_id, y, X, outputs, config, periods, final_no, combos)
+        except Exception as exc:  # e.g. a custom metric that raises: this series has no evidence
+            logger.warning("evaluation failed", extra={"series_id": series_id}, exc_info=True)
+            flags.append((series_id, "model_error",
+                          f"evaluation failed: {type(exc).__name__}: {exc}"[:300]))
+            rows = [r for r in rows if r[0] != series_id]
         per_series.append((series_id, y, X, outputs))
     backtest = pd.DataFrame(rows, columns=["series_id", "model_key", "fold", "metric", "value"])
     backtest = backtest.astype({"series_id": "int64", "fold": "int64", "value": "float64"})
@@ -169,28 +188,10 @@ def run_engine(
 
     mark = time.perf_counter()
     t_of = {p.number: p for p in periods}
-    final = t_of[final_no]
-    days = (EPOCH + np.arange(final.start, final.end + 1)).astype("datetime64[ns]")
-    parts = []
-    for series_id, _y, _X, outputs in per_series:
-        key = selection.at[series_id, "model_key"]
-        out = outputs.get((key, final_no))
-        if out is None or not np.isfinite(out["mean"]).all():
-            fallback = config.selection.fallback
-            selection.at[series_id, "reason"] += f"; {key} failed to forecast, used fallback"
-            key, out = fallback, outputs.get((fallback, final_no))
-            selection.at[series_id, "model_key"] = key
-        if out is None:  # nothing could be fitted (e.g. no history): an explicit zero plan
-            selection.at[series_id, "reason"] += "; no model could be fitted, forecast is 0"
-            out = {"mean": np.zeros(len(days))}
-        columns = {"mean": out["mean"]}
-        for lv in config.levels:
-            columns[f"lo_{lv}"] = out.get(f"lo-{lv}", np.full(len(days), np.nan))
-            columns[f"hi_{lv}"] = out.get(f"hi-{lv}", np.full(len(days), np.nan))
-        parts.append(pd.DataFrame({"series_id": series_id, "ds": days, "model_key": key,
-                                   **columns}))
-    forecasts = (pd.concat(parts, ignore_index=True) if parts else
-                 pd.DataFrame(columns=["series_id", "ds", "model_key", "mean"]))
+    profile = cold_start_profile(frame, pd.Timestamp(cutoff))
+    forecasts, final_flags = assemble_forecasts(per_series, selection, config, t_of[final_no],
+                                                backtest, profile, labels)
+    flags += final_flags
     candidate_forecasts, fold_forecasts = candidate_frames(per_series, final_no, t_of, config.levels,
                                                   keep_candidates)
     timings["phase:forecast"] = time.perf_counter() - mark
@@ -198,11 +199,23 @@ def run_engine(
     models = {c.key: {"name": c.model, "experiment": c.experiment, "label": c.label,
                       "params": dict(c.params), "seed": config.seed,
                       "library_versions": library_versions(c.model)} for c in config.candidates}
+    if (forecasts["model_key"] == COLD_START_KEY).any():
+        models[COLD_START_KEY] = {"name": COLD_START, "experiment": COLD_START,
+                                  "label": COLD_START, "params": {"rule": COLD_START_RULE},
+                                  "seed": config.seed, "library_versions": library_versions("")}
+    cold = sum(1 for f in flags if f[1] == "cold_start")
+    if cold:
+        warnings.append(f"{cold} series had too little history for any backtest fold: "
+                        "cold-start forecast (flag cold_start)")
+    fell_back = sum(1 for f in flags if f[1] == "fallback")
+    if fell_back:
+        warnings.append(f"{fell_back} series fell back from their selected model (flag fallback)")
     for c in config.candidates:
         timings[f"candidate:{c.label}"] = float(seconds.get(c.key, 0.0))
         if failures.get(c.key):
             timings[f"failures:{c.label}"] = float(failures[c.key])
     timings["total"] = time.perf_counter() - started
     logger.info("engine done", extra={"seconds": round(timings["total"], 1)})
+    flag_frame = pd.DataFrame(flags, columns=list(FLAG_COLUMNS)).astype({"series_id": "int64"})
     return EngineResult(forecasts, backtest, selection.reset_index(), models, timings,
-                        candidate_forecasts, fold_forecasts)
+                        candidate_forecasts, fold_forecasts, flag_frame, warnings)

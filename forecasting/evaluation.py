@@ -47,6 +47,13 @@ def evaluate_series(series_id: int, y: np.ndarray, X: np.ndarray, outputs: Outpu
     primary = config.metrics.get(config.selection.primary)
     for p in periods:
         a, b = p.start - t0, p.end - t0 + 1
+        # A series that starts inside this period's month (a new store) is evaluated on the
+        # folds it has: what a global model said for part of the month is dropped.
+        for k in [k for k in outputs if k[1] == p.number and (a < 0 or len(
+                outputs[k]["mean"]) != b - a)]:
+            del outputs[k]
+        if a < 0:
+            continue
         y_test, is_open = y[a:b], X[a:b, OPEN]
         closed = is_open <= 0
         lo = 0 if p.train_start is None else max(0, p.train_start - t0)

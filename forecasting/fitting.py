@@ -79,10 +79,11 @@ def build_model(candidate: Candidate, seed: int) -> Any:
     return cls(**params)
 
 
-def _fit_chunk(task: tuple) -> list[tuple[int, dict, dict, dict]]:
+def _fit_chunk(task: tuple) -> list[tuple[int, dict, dict, dict, dict]]:
     """Worker: fit every local candidate on every period for a chunk of series.
 
-    Returns per series ``(series_id, {(key, period): Output}, {key: seconds}, {key: failures})``.
+    Returns per series ``(series_id, {(key, period): Output}, {key: seconds}, {key: failures},
+    {key: first error as "Type: message"})``.
     """
     chunk, candidates, periods, levels, seed = task
     out = []
@@ -91,6 +92,7 @@ def _fit_chunk(task: tuple) -> list[tuple[int, dict, dict, dict]]:
         outputs: dict[tuple[str, int], Output] = {}
         seconds: dict[str, float] = defaultdict(float)
         failures: dict[str, int] = defaultdict(int)
+        errors: dict[str, str] = {}
         for p in periods:
             lo = 0 if p.train_start is None else max(0, p.train_start - t0)
             hi, a, b = p.cutoff - t0 + 1, p.start - t0, p.end - t0 + 1
@@ -101,18 +103,19 @@ def _fit_chunk(task: tuple) -> list[tuple[int, dict, dict, dict]]:
                 try:
                     model = build_model(cand, seed).fit(y[lo:hi], X[lo:hi])
                     outputs[(cand.key, p.number)] = model.predict(b - a, X[a:b], levels=levels)
-                except Exception:  # one bad series must not stop 1,000 others
+                except Exception as exc:  # one bad series must not stop 1,000 others
                     logger.debug("candidate failed", extra={"series_id": series_id,
                                                             "model": cand.label}, exc_info=True)
                     failures[cand.key] += 1
+                    errors.setdefault(cand.key, f"{type(exc).__name__}: {exc}"[:300])
                 seconds[cand.key] += time.perf_counter() - started
-        out.append((series_id, outputs, dict(seconds), dict(failures)))
+        out.append((series_id, outputs, dict(seconds), dict(failures), errors))
     return out
 
 
 def fit_local(arrays: Sequence[SeriesArrays], candidates: Sequence[Candidate],
               periods: Sequence[Period], levels: Sequence[int], seed: int, workers: int,
-              progress: bool) -> list[tuple[int, dict, dict, dict]]:
+              progress: bool) -> list[tuple[int, dict, dict, dict, dict]]:
     """Fold forecasts of the per-series candidates, one tuple per series (see ``_fit_chunk``)."""
     tasks = [(arrays[i : i + _CHUNK], candidates, periods, levels, seed)
              for i in range(0, len(arrays), _CHUNK)]
@@ -137,17 +140,30 @@ def fit_local(arrays: Sequence[SeriesArrays], candidates: Sequence[Candidate],
 
 def fit_global(frame: pd.DataFrame, shard_ids: np.ndarray, candidates: Sequence[Candidate],
                periods: Sequence[Period], seed: int, progress: bool
-               ) -> tuple[dict[int, dict[tuple[str, int], Output]], dict[str, float]]:
-    """Fit each global candidate once per period on ALL series; keep the shard's output."""
+               ) -> tuple[dict[int, dict[tuple[str, int], Output]], dict[str, float], list[str]]:
+    """Fit each global candidate once per period on ALL series; keep the shard's output.
+
+    A global model that raises for a period gives no output for that period (the series
+    fall back to other candidates) and a warning for the run, never a failed run.
+    """
     outputs: dict[int, dict[tuple[str, int], Output]] = defaultdict(dict)
     seconds: dict[str, float] = {}
+    warnings: list[str] = []
     for cand in candidates:
         started = time.perf_counter()
         for p in progress_steps(periods, desc=f"global {cand.label}", enabled=progress):
-            model = build_model(cand, seed).fit_frame(frame, pd.Timestamp(EPOCH + p.cutoff))
-            pred = model.predict_frame(pd.Timestamp(EPOCH + p.start), pd.Timestamp(EPOCH + p.end))
+            try:
+                model = build_model(cand, seed).fit_frame(frame, pd.Timestamp(EPOCH + p.cutoff))
+                pred = model.predict_frame(pd.Timestamp(EPOCH + p.start),
+                                           pd.Timestamp(EPOCH + p.end))
+            except Exception as exc:
+                logger.warning("global candidate failed", exc_info=True,
+                               extra={"model": cand.label, "period": p.number})
+                warnings.append(f"global model {cand.label} failed on period {p.number}: "
+                                f"{type(exc).__name__}: {exc}"[:300])
+                continue
             pred = pred[pred["series_id"].isin(shard_ids)]
             for series_id, part in pred.groupby("series_id", sort=True):
                 outputs[series_id][(cand.key, p.number)] = {"mean": part["mean"].to_numpy()}
         seconds[cand.key] = time.perf_counter() - started
-    return outputs, seconds
+    return outputs, seconds, warnings
