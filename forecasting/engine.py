@@ -33,6 +33,8 @@ from forecasting.experiments import ExperimentConfig
 from forecasting.fitting import EPOCH, fit_global, fit_local, periods_for
 from forecasting.forecasts import COLD_START_KEY, assemble_forecasts
 from forecasting.models import EXOG, MODELS, library_versions
+from forecasting.models.base import OPEN
+from forecasting.scoring import PERCENTAGE_METRICS, skipped_on_folds
 from forecasting.selection import select_models
 
 __all__ = ["EngineResult", "run_engine", "REQUIRED_COLUMNS", "FLAG_COLUMNS"]
@@ -155,6 +157,7 @@ def run_engine(
     rows: list[tuple] = []
     per_series = []
     flags: list[tuple[int, str, str]] = []
+    skipped = 0
     for series_id, y, X in arrays:
         outputs, secs, fails, errors = by_id.get(series_id, ({}, {}, {}, {}))
         outputs = {**outputs, **global_out.get(series_id, {})}
@@ -172,6 +175,7 @@ def run_engine(
                           f"evaluation failed: {type(exc).__name__}: {exc}"[:300]))
             rows = [r for r in rows if r[0] != series_id]
         per_series.append((series_id, y, X, outputs))
+        skipped += skipped_on_folds(y, X[:, OPEN], int(X[0, 0]), periods)
     backtest = pd.DataFrame(rows, columns=["series_id", "model_key", "fold", "metric", "value"])
     backtest = backtest.astype({"series_id": "int64", "fold": "int64", "value": "float64"})
     timings["phase:evaluate"] = time.perf_counter() - mark
@@ -203,6 +207,10 @@ def run_engine(
         models[COLD_START_KEY] = {"name": COLD_START, "experiment": COLD_START,
                                   "label": COLD_START, "params": {"rule": COLD_START_RULE},
                                   "seed": config.seed, "library_versions": library_versions("")}
+    percentages = [n for n, m in config.metrics.items() if m.func in PERCENTAGE_METRICS]
+    if skipped and percentages:
+        warnings.append(f"{', '.join(percentages)} skipped {skipped} open day(s) of the "
+                        "evaluation folds with a zero or negative actual")
     cold = sum(1 for f in flags if f[1] == "cold_start")
     if cold:
         warnings.append(f"{cold} series had too little history for any backtest fold: "

@@ -6,14 +6,16 @@ would flatter every model alike.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from forecasting.fitting import Output
-from forecasting.metrics import MetricSpec
+from forecasting.fitting import Output, Period
+from forecasting.metrics import MetricSpec, mape, rmspe, skipped_actuals
 
-__all__ = ["fold_metrics"]
+__all__ = ["fold_metrics", "skipped_on_folds", "PERCENTAGE_METRICS"]
+
+PERCENTAGE_METRICS = (rmspe, mape)  # undefined on non-positive actuals: they skip those days
 
 
 def fold_metrics(y_test: np.ndarray, out: Output, closed: np.ndarray, y_train: np.ndarray,
@@ -24,3 +26,15 @@ def fold_metrics(y_test: np.ndarray, out: Output, closed: np.ndarray, y_train: n
     intervals = {k: v[mask] for k, v in out.items() if k != "mean"}
     return {name: spec(y_test[mask], out["mean"][mask], intervals=intervals, y_train=y_train)
             for name, spec in metrics.items()}
+
+
+def skipped_on_folds(y: np.ndarray, is_open: np.ndarray, t0: int,
+                     periods: Sequence[Period]) -> int:
+    """Open days of the evaluation folds (numbers >= 1, not the final period) whose actual a
+    percentage metric skips (``<= 0``); ``y``/``is_open`` ``(n,)`` start at day ``t0``."""
+    total = 0
+    for p in periods[:-1]:
+        a, b = p.start - t0, p.end - t0 + 1
+        if p.number >= 1 and a >= 0:
+            total += skipped_actuals(np.where(is_open[a:b] > 0, y[a:b], np.nan))
+    return total
