@@ -34,8 +34,8 @@ from forecasting.fitting import EPOCH, fit_global, fit_local, periods_for
 from forecasting.forecasts import COLD_START_KEY, assemble_forecasts
 from forecasting.models import EXOG, MODELS, library_versions
 from forecasting.models.base import OPEN
-from forecasting.scoring import PERCENTAGE_METRICS, skipped_on_folds
-from forecasting.selection import select_models
+from forecasting.scoring import PERCENTAGE_METRICS, fold_volumes, skipped_on_folds
+from forecasting.selection import CONSTRAINT_FALLBACK, select_models
 
 __all__ = ["EngineResult", "run_engine", "REQUIRED_COLUMNS", "FLAG_COLUMNS"]
 
@@ -158,6 +158,7 @@ def run_engine(
     per_series = []
     flags: list[tuple[int, str, str]] = []
     skipped = 0
+    volumes: list[tuple[int, int, float]] = []
     for series_id, y, X in arrays:
         outputs, secs, fails, errors = by_id.get(series_id, ({}, {}, {}, {}))
         outputs = {**outputs, **global_out.get(series_id, {})}
@@ -176,6 +177,8 @@ def run_engine(
             rows = [r for r in rows if r[0] != series_id]
         per_series.append((series_id, y, X, outputs))
         skipped += skipped_on_folds(y, X[:, OPEN], int(X[0, 0]), periods)
+        volumes += [(series_id, fold, v) for fold, v in fold_volumes(y, X[:, OPEN], int(X[0, 0]),
+                                                                     periods)]
     backtest = pd.DataFrame(rows, columns=["series_id", "model_key", "fold", "metric", "value"])
     backtest = backtest.astype({"series_id": "int64", "fold": "int64", "value": "float64"})
     timings["phase:evaluate"] = time.perf_counter() - mark
@@ -183,7 +186,8 @@ def run_engine(
     mark = time.perf_counter()
     groups = frame.groupby("series_id")[group_by].first() if group_by else None
     selection = select_models(backtest[backtest["fold"] >= 1], config.selection, config.metrics,
-                              [c.key for c in config.candidates], groups)
+                              [c.key for c in config.candidates], groups,
+                              pd.DataFrame(volumes, columns=["series_id", "fold", "volume"]))
     selection = selection.set_index("series_id").reindex([a[0] for a in arrays])
     selection["model_key"] = selection["model_key"].fillna(config.selection.fallback)
     selection["score"] = selection["score"].astype(float)
@@ -211,6 +215,11 @@ def run_engine(
     if skipped and percentages:
         warnings.append(f"{', '.join(percentages)} skipped {skipped} open day(s) of the "
                         "evaluation folds with a zero or negative actual")
+    broke = selection["reason"].str.startswith(CONSTRAINT_FALLBACK, na=False)
+    if broke.any():
+        warnings.append(f"{int(broke.sum())} of {len(selection)} series: no candidate met the "
+                        f"constraints {list(config.selection.constraints)}; the best on "
+                        f"{config.selection.primary} was chosen")
     cold = sum(1 for f in flags if f[1] == "cold_start")
     if cold:
         warnings.append(f"{cold} series had too little history for any backtest fold: "

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from forecasting.models import MODELS
-from forecasting.selection import LEVELS
+from forecasting.selection import AGGREGATES, LEVELS
 
 __all__ = ["FileSpec", "ExperimentSpec", "CustomMetricSpec", "schema_error", "DEFAULT_METRICS"]
 
@@ -91,6 +91,14 @@ class _Selection(_Section):
     level: str = "series"
     group_by: str | None = None
     fallback: str | None = None
+    aggregate: str = "volume_weighted"
+
+    @field_validator("aggregate")
+    @classmethod
+    def _aggregate(cls, v: str) -> str:
+        if v not in AGGREGATES:
+            raise ValueError(f"must be one of {AGGREGATES}, got {v!r}")
+        return v
 
     @field_validator("level")
     @classmethod

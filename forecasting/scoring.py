@@ -13,7 +13,7 @@ import numpy as np
 from forecasting.fitting import Output, Period
 from forecasting.metrics import MetricSpec, mape, rmspe, skipped_actuals
 
-__all__ = ["fold_metrics", "skipped_on_folds", "PERCENTAGE_METRICS"]
+__all__ = ["fold_metrics", "skipped_on_folds", "fold_volumes", "PERCENTAGE_METRICS"]
 
 PERCENTAGE_METRICS = (rmspe, mape)  # undefined on non-positive actuals: they skip those days
 
@@ -38,3 +38,16 @@ def skipped_on_folds(y: np.ndarray, is_open: np.ndarray, t0: int,
         if p.number >= 1 and a >= 0:
             total += skipped_actuals(np.where(is_open[a:b] > 0, y[a:b], np.nan))
     return total
+
+
+def fold_volumes(y: np.ndarray, is_open: np.ndarray, t0: int,
+                 periods: Sequence[Period]) -> list[tuple[int, float]]:
+    """``(fold, sum of |actuals| on open days)`` of each evaluation fold the series covers:
+    the weight of its metrics when selection pools series by volume."""
+    out = []
+    for p in periods[:-1]:
+        a, b = p.start - t0, p.end - t0 + 1
+        if p.number >= 1 and a >= 0:
+            values = np.where(is_open[a:b] > 0, np.abs(y[a:b]), np.nan)
+            out.append((p.number, float(np.nansum(values))))
+    return out

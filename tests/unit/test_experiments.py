@@ -51,7 +51,7 @@ def test_the_writer_round_trips_the_fixture(tmp_path):
 
 @pytest.mark.parametrize("edit, message", [
     (lambda r: r["selection"].update(weigths={"wape": 1.0}),
-     "selection.weigths: unknown key; known: ['constraints'"),
+     "selection.weigths: unknown key; known: ['aggregate', 'constraints'"),
     (lambda r: r["backtest"].update(fold=2), "backtest.fold: unknown key"),
     (lambda r: r["metrics"].update(computed=["wape"]), "metrics.computed: unknown key"),
     (lambda r: r["experiment"][1].update(parms={"k": 2}),
