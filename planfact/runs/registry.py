@@ -75,6 +75,7 @@ class RunDetail:
     shards: list[dict[str, Any]] = field(default_factory=list)
     models: list[dict[str, Any]] = field(default_factory=list)
     plan_history: list[dict[str, Any]] = field(default_factory=list)
+    flags: list[dict[str, Any]] = field(default_factory=list)
 
 
 def show_run(conn: psycopg.Connection, run_id: int) -> RunDetail:
@@ -89,4 +90,5 @@ def show_run(conn: psycopg.Connection, run_id: int) -> RunDetail:
         dict(zip(("assigned_at", "run_id", "kind", "status", "assigned_by", "reason"), row, strict=True))
         for row in fetch_all(conn, "plan/history", {"month": run["target_month"]})
     ]
-    return RunDetail(run=run, shards=shards, models=models, plan_history=history)
+    flags = _rows(execute(conn, "registry/series_flags", {"run_id": run_id}))
+    return RunDetail(run=run, shards=shards, models=models, plan_history=history, flags=flags)
