@@ -173,8 +173,10 @@ def _known(loc: tuple[int | str, ...]) -> list[str]:
 
 
 def schema_error(path: str, exc: ValidationError) -> ValueError:
-    """The first error of a parse, as ``file: key.path: why``."""
-    err = exc.errors()[0]
+    """One error of a parse (an unknown key before any other), as ``file: key.path: why``."""
+    errors = exc.errors()
+    # An unknown key first: a misspelt key often explains the other errors (a missing default).
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = tuple(err["loc"])
     if err["type"] == "extra_forbidden":
         why = f"unknown key; known: {_known(loc)}"
