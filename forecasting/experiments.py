@@ -9,8 +9,13 @@ Layout (see ``default_experiments.toml``)::
     [metrics]    compute = [...]; [metrics.custom] name = "module:function" or
                  "file.py:function" (relative to the experiments file) or
                  {function = "...", greater_is_better = true}
-    [selection]  primary, weights, constraints, tie_breakers, level, group_by, fallback
+    [selection]  primary, weights, constraints, tie_breakers, level, group_by, fallback,
+                 aggregate (how series are pooled per group or globally)
     [[experiment]] name, model, [experiment.params] name = [grid values]
+
+The file is parsed by pydantic models with ``extra="forbid"``: an unknown or misspelt
+key is an error naming the file and the key path (``file: selection.weigths: unknown
+key; known: [...]``); TOML types are taken as written (no "3" for 3).
 
 Each experiment expands into one candidate per point of its parameter grid. A
 candidate's ``key`` is a stable short hash of its model name and parameters, so
@@ -30,9 +35,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
+from forecasting.experiment_schema import CustomMetricSpec, ExperimentSpec, FileSpec, schema_error
 from forecasting.metrics import MetricSpec, resolve_metric
 from forecasting.models import MODELS
-from forecasting.selection import LEVELS, SelectionRule, parse_constraint
+from forecasting.selection import SelectionRule, parse_constraint
 
 __all__ = [
     "Candidate",
@@ -46,7 +54,6 @@ __all__ = [
 ]
 
 DEFAULT_PATH = Path(__file__).with_name("default_experiments.toml")
-_TOP_KEYS = {"seed", "levels", "backtest", "metrics", "selection", "experiment"}
 
 
 def model_key(model: str, params: dict[str, Any]) -> str:
@@ -98,14 +105,9 @@ def _fail(path: str, key: str, why: str) -> ValueError:
     return ValueError(f"{path}: {key}: {why}")
 
 
-def _custom_metric(path: Path, name: str, spec: Any) -> MetricSpec:
+def _custom_metric(path: Path, name: str, spec: CustomMetricSpec) -> MetricSpec:
     where = str(path)
-    if isinstance(spec, str):
-        target, greater = spec, False
-    elif isinstance(spec, dict) and isinstance(spec.get("function"), str):
-        target, greater = spec["function"], bool(spec.get("greater_is_better", False))
-    else:
-        raise _fail(where, f"metrics.custom.{name}", "expected 'module:function' or a table")
+    target, greater = spec.function, spec.greater_is_better
     module_part, _, attr = target.partition(":")
     if module_part.endswith(".py"):
         # A file next to the experiments file: import it under a private module name
@@ -126,26 +128,17 @@ def _custom_metric(path: Path, name: str, spec: Any) -> MetricSpec:
         raise _fail(where, f"metrics.custom.{name}", str(exc)) from exc
 
 
-def _candidates(path: str, experiments: Any) -> tuple[Candidate, ...]:
-    if not isinstance(experiments, list) or not experiments:
+def _candidates(path: str, experiments: list[ExperimentSpec]) -> tuple[Candidate, ...]:
+    if not experiments:
         raise _fail(path, "experiment", "at least one [[experiment]] table is required")
     out: list[Candidate] = []
     names: set[str] = set()
     for i, exp in enumerate(experiments):
-        where = f"experiment[{i}]"
-        name, model = exp.get("name"), exp.get("model")
-        if not isinstance(name, str) or not name:
-            raise _fail(path, f"{where}.name", "a non-empty string is required")
+        name, model = exp.name, exp.model
         if name in names:
-            raise _fail(path, f"{where}.name", f"duplicate experiment name {name!r}")
+            raise _fail(path, f"experiment[{i}].name", f"duplicate experiment name {name!r}")
         names.add(name)
-        extra = set(exp) - {"name", "model", "params"}
-        if extra:
-            raise _fail(path, f"experiment {name!r}", f"unknown key(s) {sorted(extra)}")
-        if model not in MODELS:
-            raise _fail(path, f"experiment {name!r}.model",
-                        f"unknown model {model!r}; known: {', '.join(MODELS)}")
-        grid = exp.get("params", {})
+        grid = exp.params
         allowed = set(inspect.signature(MODELS[model]).parameters)
         for param in grid:
             if param not in allowed:
@@ -174,55 +167,33 @@ def _candidates(path: str, experiments: Any) -> tuple[Candidate, ...]:
 
 def _parse(path: Path, raw: dict[str, Any]) -> ExperimentConfig:
     where = str(path)
-    unknown = set(raw) - _TOP_KEYS
-    if unknown:
-        raise _fail(where, sorted(unknown)[0], f"unknown top-level key; known: {sorted(_TOP_KEYS)}")
-    candidates = _candidates(where, raw.get("experiment"))
-    bt = raw.get("backtest", {})
-    folds, horizon, history = bt.get("folds", 3), bt.get("horizon", "month"), bt.get("history_days")
-    if not isinstance(folds, int) or folds < 1:
-        raise _fail(where, "backtest.folds", f"must be an integer >= 1, got {folds!r}")
-    if horizon != "month":
-        raise _fail(where, "backtest.horizon", f"only 'month' is supported, got {horizon!r}")
-    if history is not None and (not isinstance(history, int) or history < 28):
-        raise _fail(where, "backtest.history_days", f"must be an integer >= 28, got {history!r}")
-    warmup = bt.get("warmup_folds", 1)
-    if not isinstance(warmup, int) or warmup < 0:
-        raise _fail(where, "backtest.warmup_folds", f"must be an integer >= 0, got {warmup!r}")
-    for section, known in (("backtest", {"folds", "horizon", "history_days", "warmup_folds"}),
-                           ("metrics", {"compute", "custom"}),
-                           ("selection", {"primary", "weights", "constraints", "tie_breakers",
-                                          "level", "group_by", "fallback"})):
-        extra = set(raw.get(section, {})) - known
-        if extra:
-            raise _fail(where, f"{section}.{sorted(extra)[0]}", f"unknown key; known: {sorted(known)}")
-    metrics_raw = raw.get("metrics", {})
-    names = metrics_raw.get("compute", ["wape", "rmspe", "bias", "mae", "coverage_80"])
+    try:
+        spec = FileSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise schema_error(where, exc) from None
+    candidates = _candidates(where, spec.experiment)
     metrics: dict[str, MetricSpec] = {}
-    for name in names:
+    for name in spec.metrics.compute:
         try:
             metrics[name] = resolve_metric(name)
         except ValueError as exc:
             raise _fail(where, "metrics.compute", str(exc)) from exc
-    for name, spec in metrics_raw.get("custom", {}).items():
-        metrics[name] = _custom_metric(path, name, spec)
-    sel = raw.get("selection", {})
-    primary = sel.get("primary", next(iter(metrics)))
-    level, group_by = sel.get("level", "series"), sel.get("group_by")
+    for name, custom in spec.metrics.custom.items():
+        metrics[name] = _custom_metric(path, name, custom)
+    sel = spec.selection
+    primary = sel.primary if sel.primary is not None else next(iter(metrics))
     for key, names_used in (("selection.primary", [primary]),
-                            ("selection.weights", list(sel.get("weights", {}))),
-                            ("selection.tie_breakers", list(sel.get("tie_breakers", [])))):
+                            ("selection.weights", list(sel.weights)),
+                            ("selection.tie_breakers", sel.tie_breakers)):
         for metric in names_used:
             if metric not in metrics:
                 raise _fail(where, key, f"metric {metric!r} is not computed (add it to metrics)")
-    for text in sel.get("constraints", []):
+    for text in sel.constraints:
         try:
             parse_constraint(text, list(metrics))
         except ValueError as exc:
             raise _fail(where, "selection.constraints", str(exc)) from exc
-    if level not in LEVELS:
-        raise _fail(where, "selection.level", f"must be one of {LEVELS}, got {level!r}")
-    if level == "group" and not group_by:
+    if sel.level == "group" and not sel.group_by:
         raise _fail(where, "selection.group_by", "required when level = 'group'")
     names_ok = {c.experiment for c in candidates} | {c.label for c in candidates}
     for c in candidates:
@@ -230,26 +201,21 @@ def _parse(path: Path, raw: dict[str, Any]) -> ExperimentConfig:
             if member not in names_ok or member == c.experiment:
                 raise _fail(where, f"experiment {c.experiment!r}.params.members",
                             f"{member!r} is not another experiment's name")
-    fallback_name = sel.get("fallback")
-    matches = [c for c in candidates if c.experiment == fallback_name or c.label == fallback_name]
-    if fallback_name is not None and not matches:
-        raise _fail(where, "selection.fallback", f"no experiment named {fallback_name!r}")
+    matches = [c for c in candidates if sel.fallback in (c.experiment, c.label)]
+    if sel.fallback is not None and not matches:
+        raise _fail(where, "selection.fallback", f"no experiment named {sel.fallback!r}")
     # Without an explicit fallback, the first candidate in the file is the safe default.
     fallback = (matches[0] if matches else candidates[0]).key
     if any(MODELS[c.model].__dict__.get("is_combination") for c in candidates if c.key == fallback):
         raise _fail(where, "selection.fallback", "a combination cannot be the fallback")
-    levels = tuple(raw.get("levels", [80, 95]))
-    if not all(isinstance(v, int) and 0 < v < 100 for v in levels):
-        raise _fail(where, "levels", f"must be integers in 1..99, got {list(levels)}")
-    seed = raw.get("seed", 42)
-    if not isinstance(seed, int):
-        raise _fail(where, "seed", f"must be an integer, got {seed!r}")
-    rule = SelectionRule(primary=primary, weights=dict(sel.get("weights", {})),
-                         constraints=tuple(sel.get("constraints", [])),
-                         tie_breakers=tuple(sel.get("tie_breakers", [])),
-                         level=level, group_by=group_by, fallback=fallback)
-    return ExperimentConfig(candidates, BacktestDesign(folds, horizon, history, warmup), metrics, rule,
-                            seed, levels, where, raw)
+    rule = SelectionRule(primary=primary, weights=dict(sel.weights),
+                         constraints=tuple(sel.constraints), tie_breakers=tuple(sel.tie_breakers),
+                         level=sel.level, group_by=sel.group_by, fallback=fallback,
+                         aggregate=sel.aggregate)
+    bt = spec.backtest
+    return ExperimentConfig(candidates,
+                            BacktestDesign(bt.folds, bt.horizon, bt.history_days, bt.warmup_folds),
+                            metrics, rule, spec.seed, tuple(spec.levels), where, raw)
 
 
 def load_experiments(path: str | Path | None = None) -> ExperimentConfig:
@@ -280,7 +246,8 @@ def config_to_dict(config: ExperimentConfig) -> dict[str, Any]:
                       "constraints": list(config.selection.constraints),
                       "tie_breakers": list(config.selection.tie_breakers),
                       "level": config.selection.level, "group_by": config.selection.group_by,
-                      "fallback": config.selection.fallback},
+                      "fallback": config.selection.fallback,
+                      "aggregate": config.selection.aggregate},
         "candidates": [{"key": c.key, "experiment": c.experiment, "model": c.model,
                         "params": c.params, "label": c.label} for c in config.candidates],
         "raw": json.loads(json.dumps(config.raw, default=str)),
@@ -290,10 +257,14 @@ def config_to_dict(config: ExperimentConfig) -> dict[str, Any]:
 def config_from_dict(record: dict[str, Any]) -> ExperimentConfig:
     """Rebuild a config from :func:`config_to_dict` output (its raw TOML and source path).
 
-    The source path matters only for custom metrics given as a file relative to it.
+    The source path matters only for custom metrics given as a file relative to it. A
+    record written before ``selection.aggregate`` existed pooled series with the plain
+    mean, so it is rebuilt with ``aggregate = "mean"`` and reproduces the same selection.
     """
     try:
         raw, source = record["raw"], record.get("source", "<registry>")
     except KeyError as exc:
         raise ValueError(f"config record lacks {exc}") from exc
+    if "aggregate" not in record.get("selection", {"aggregate": None}):
+        raw = {**raw, "selection": {**raw.get("selection", {}), "aggregate": "mean"}}
     return _parse(Path(source), raw)

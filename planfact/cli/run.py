@@ -178,7 +178,8 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
         detail = show_run(conn, args.run_id)
     r = detail.run
     if args.json:
-        print(json.dumps({**r, "shards": detail.shards, "models": detail.models, "excluded": detail.excluded},
+        print(json.dumps({**r, "shards": detail.shards, "models": detail.models, "excluded": detail.excluded,
+                          "flags": detail.flags},
                          default=str, indent=2))
         return 0
     lines = [
@@ -197,6 +198,10 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
             f"{k} {v['mean']:.4g}" for k, v in metrics["backtest"].items() if v.get("mean") is not None))
     if detail.models:
         lines.append("  models chosen: " + ", ".join(f"{m['label']} {m['series']}" for m in detail.models))
+    for w in r.get("warnings") or []:
+        lines.append(f"  warning: {w}")
+    for f in detail.flags:
+        lines.append(f"  flag {f['flag']}: {f['series']} series, e.g. " + "; ".join(f["examples"]))
     for s in detail.shards:
         t = s["timings"] or {}
         lines.append(f"  shard {s['shard_index']}: {s['status']}, {s['series_count'] or 0} series, "

@@ -52,9 +52,11 @@ class RunSummary:
         """One line: run, month, series, WAPE, plan."""
         wape = self.metrics.get("wape")
         shown = f", backtest WAPE {wape:.3f}" if isinstance(wape, float) else ""
+        warnings = self.metrics.get("warnings") or []
+        warned = (f"; {len(warnings)} warning(s): " + " | ".join(warnings)) if warnings else ""
         return (f"run {self.run_id} {self.status}: {self.kind} {self.target_month:%Y-%m}, "
                 f"data version {self.data_version}, {self.metrics.get('series', 0):,} series{shown}; "
-                f"{self.plan}")
+                f"{self.plan}{warned}")
 
     def __str__(self) -> str:
         m = self.metrics
@@ -80,6 +82,10 @@ class RunSummary:
             lines.append(f"not planned: {m['discontinued']:,} discontinued series (no actuals in the "
                          f"{m.get('discontinued_days')} days up to the cutoff; `planfact runs show "
                          f"{self.run_id}` lists them)")
+        flags = m.get("flags") or {}
+        if flags:
+            lines.append("flagged series: " + ", ".join(f"{k} {v:,}" for k, v in sorted(flags.items())))
+        lines += [f"warning: {w}" for w in m.get("warnings") or []]
         if self.plan:
             lines.append(f"plan: {self.plan}")
         t = m.get("timings") or {}
@@ -125,6 +131,13 @@ def _metrics(conn: psycopg.Connection, run: RunRecord, shards: list[tuple]) -> d
     for name, values in backtest.items():
         if name not in metrics:
             metrics[name] = values["mean"]
+    # Every shard fits the global models, so a global failure is reported once, not per shard.
+    warnings: list[str] = []
+    for _index, shard_warnings in fetch_all(conn, "runs/shard_warnings", {"run_id": run.run_id}):
+        warnings += [w for w in shard_warnings or [] if w not in warnings]
+    metrics["warnings"] = warnings
+    metrics["flags"] = {r[0]: int(r[1]) for r in fetch_all(conn, "registry/series_flags",
+                                                          {"run_id": run.run_id})}
     return metrics
 
 
@@ -186,7 +199,8 @@ def finalize_locked(
                 give_up = "; ".join(problems)
             else:
                 metrics = _metrics(conn, run, shards)
-                execute(conn, "runs/finish_run", {"run_id": run_id, "metrics": Jsonb(metrics)})
+                execute(conn, "runs/finish_run", {"run_id": run_id, "metrics": Jsonb(metrics),
+                                                  "warnings": metrics["warnings"]})
                 plan = assign_if_eligible(conn, run_id, run.kind, run.target_month)
     if give_up is not None:
         record_run_failure(url, run_id, f"finalize: {give_up}", spool=spool)

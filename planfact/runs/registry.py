@@ -77,6 +77,7 @@ class RunDetail:
     models: list[dict[str, Any]] = field(default_factory=list)
     plan_history: list[dict[str, Any]] = field(default_factory=list)
     excluded: list[dict[str, Any]] = field(default_factory=list)
+    flags: list[dict[str, Any]] = field(default_factory=list)
 
 
 def show_run(conn: psycopg.Connection, run_id: int) -> RunDetail:
@@ -92,4 +93,6 @@ def show_run(conn: psycopg.Connection, run_id: int) -> RunDetail:
         for row in fetch_all(conn, "plan/history", {"month": run["target_month"]})
     ]
     excluded = _rows(execute(conn, "runs/excluded_series", {"run_id": run_id}))
-    return RunDetail(run=run, shards=shards, models=models, plan_history=history, excluded=excluded)
+    flags = _rows(execute(conn, "registry/series_flags", {"run_id": run_id}))
+    return RunDetail(run=run, shards=shards, models=models, plan_history=history, excluded=excluded,
+                     flags=flags)

@@ -90,7 +90,8 @@ def _compute(
                    "input_rows": len(frame), "rows": counts, "write_detail": write_seconds,
                    "engine_detail": engine_timings}
         execute(conn, "runs/finish_shard", {"run_id": run.run_id, "shard_index": shard_index,
-                                            "series_count": series, "timings": Jsonb(timings)})
+                                            "series_count": series, "timings": Jsonb(timings),
+                                            "warnings": list(result.warnings)})
     timings["commit"] = round(time.perf_counter() - t3, 3)
     log.info("shard written", extra={"run_id": run.run_id, "shard": shard_index,
                                      "forecast_rows": counts["forecast_value"]})
