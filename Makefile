@@ -78,6 +78,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/monthly_run.py
+	$(BIN)/python bench/messy.py
 
 # --- deployment (Jenkinsfile: every sh step is one of these) ---
 IMAGE ?= planfact

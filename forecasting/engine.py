@@ -13,35 +13,37 @@ forecast, with conformal intervals where the model has none, is the result.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import logging
 import os
 import time
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_all_start_methods, get_context
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from forecasting.backtest import Fold, rolling_origin_folds
+from forecasting.backtest import rolling_origin_folds
 from forecasting.calendar import target_month
-from forecasting.evaluation import EPOCH, Output, candidate_frames, evaluate_series
-from forecasting.experiments import Candidate, ExperimentConfig
+from forecasting.coldstart import DESCRIPTION as COLD_START_RULE
+from forecasting.coldstart import MODEL_NAME as COLD_START
+from forecasting.coldstart import cold_start_profile
+from forecasting.evaluation import candidate_frames, evaluate_series
+from forecasting.experiments import ExperimentConfig
+from forecasting.fitting import EPOCH, fit_global, fit_local, periods_for
+from forecasting.forecasts import COLD_START_KEY, assemble_forecasts
 from forecasting.models import EXOG, MODELS, library_versions
+from forecasting.models.base import OPEN
 from forecasting.models.stack import add_stack_outputs, stack_members
-from forecasting.progress import progress as progress_steps
-from forecasting.progress import progress_bar
-from forecasting.selection import select_models
+from forecasting.scoring import PERCENTAGE_METRICS, fold_volumes, skipped_on_folds
+from forecasting.selection import CONSTRAINT_FALLBACK, select_models
 
-__all__ = ["EngineResult", "run_engine", "REQUIRED_COLUMNS"]
+__all__ = ["EngineResult", "run_engine", "REQUIRED_COLUMNS", "FLAG_COLUMNS"]
 
 logger = logging.getLogger(__name__)
 
 REQUIRED_COLUMNS = ("series_id", "ds", "y", "promo", "is_open", "is_holiday", "school_holiday")
-_CHUNK = 8  # series per worker task: small enough to balance, large enough to amortise IPC
+FLAG_COLUMNS = ("series_id", "flag", "reason")
 
 
 @dataclass
@@ -55,28 +57,10 @@ class EngineResult:
     timings: dict[str, float]
     candidate_forecasts: pd.DataFrame | None = field(default=None, repr=False)
     fold_forecasts: pd.DataFrame | None = field(default=None, repr=False)
-
-
-@dataclass(frozen=True)
-class _Period:
-    number: int  # 0 warm-up, 1..n folds, n + 1 final
-    train_start: int | None  # day numbers since epoch
-    cutoff: int
-    start: int
-    end: int
-
-
-def _day(value: dt.date | pd.Timestamp) -> int:
-    return int((np.datetime64(pd.Timestamp(value).date(), "D") - EPOCH).astype(np.int64))  # type: ignore[attr-defined]
-
-
-def _periods(folds: list[Fold], cutoff: dt.date, history_days: int | None) -> list[_Period]:
-    out = [_Period(f.number, _day(f.train_start) if f.train_start else None, _day(f.cutoff),
-                   _day(f.test_start), _day(f.test_end)) for f in folds]
-    start, end = target_month(cutoff)
-    train_start = _day(cutoff) - history_days + 1 if history_days else None
-    out.append(_Period(folds[-1].number + 1, train_start, _day(cutoff), _day(start), _day(end)))
-    return out
+    # One row per (series_id, flag, reason): cold_start, fallback, model_error (see forecasts.py).
+    flags: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(FLAG_COLUMNS)))
+    # Sentences about the whole run (a global model failed, series fell back, ...).
+    warnings: list[str] = field(default_factory=list)
 
 
 def _validate(frame: pd.DataFrame, cutoff: dt.date) -> pd.DataFrame:
@@ -104,84 +88,6 @@ def _validate(frame: pd.DataFrame, cutoff: dt.date) -> pd.DataFrame:
     frame.loc[frame["ds"] > pd.Timestamp(cutoff), "y"] = np.nan
     frame["t"] = (frame["ds"].to_numpy().astype("datetime64[D]") - EPOCH).astype(np.int64)
     return frame
-
-
-def _build(candidate: Candidate, seed: int) -> Any:
-    """A fresh model; the run's seed goes to models that take one unless the file sets it."""
-    cls = MODELS[candidate.model]
-    params = dict(candidate.params)
-    if "seed" in inspect.signature(cls).parameters and "seed" not in params:
-        params["seed"] = seed
-    return cls(**params)
-
-
-def _fit_series(task: tuple) -> list[tuple[int, dict, dict, dict]]:
-    """Worker: fit every local candidate on every period for a chunk of series.
-
-    Returns per series ``(series_id, {(key, period): Output}, {key: seconds}, {key: failures})``.
-    """
-    chunk, candidates, periods, levels, seed = task
-    out = []
-    for series_id, y, X in chunk:
-        t0 = int(X[0, 0])
-        outputs: dict[tuple[str, int], Output] = {}
-        seconds: dict[str, float] = defaultdict(float)
-        failures: dict[str, int] = defaultdict(int)
-        for p in periods:
-            lo = 0 if p.train_start is None else max(0, p.train_start - t0)
-            hi, a, b = p.cutoff - t0 + 1, p.start - t0, p.end - t0 + 1
-            if hi - lo < 28 or not np.isfinite(y[lo:hi]).any():
-                continue  # too little history (a new store): no forecast, no evidence
-            for cand in candidates:
-                started = time.perf_counter()
-                try:
-                    model = _build(cand, seed).fit(y[lo:hi], X[lo:hi])
-                    outputs[(cand.key, p.number)] = model.predict(b - a, X[a:b], levels=levels)
-                except Exception:  # one bad series must not stop 1,000 others
-                    logger.debug("candidate failed", extra={"series_id": series_id,
-                                                            "model": cand.label}, exc_info=True)
-                    failures[cand.key] += 1
-                seconds[cand.key] += time.perf_counter() - started
-        out.append((series_id, outputs, dict(seconds), dict(failures)))
-    return out
-
-
-def _run_local(arrays, candidates, periods, levels, seed, workers, progress):
-    tasks = [(arrays[i : i + _CHUNK], candidates, periods, levels, seed)
-             for i in range(0, len(arrays), _CHUNK)]
-    bar = progress_bar(total=len(arrays), desc="per-series models", enabled=progress)
-    results = []
-    if workers <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            results.extend(_fit_series(task))
-            bar.update(len(task[0]))
-    else:
-        # fork where available: spawn would re-import the caller's __main__ (scripts without a
-        # main guard break) and costs seconds per worker. Workers never run LightGBM/OpenMP,
-        # so inheriting the parent's thread pools after fork is harmless.
-        method = "fork" if "fork" in get_all_start_methods() else "spawn"
-        with ProcessPoolExecutor(workers, mp_context=get_context(method)) as pool:
-            for part in pool.map(_fit_series, tasks):
-                results.extend(part)
-                bar.update(len(part))
-    bar.close()
-    return results
-
-
-def _run_global(frame, shard_ids, candidates, periods, seed, progress):
-    """Fit each global candidate once per period on ALL series; keep the shard's output."""
-    outputs: dict[int, dict[tuple[str, int], Output]] = defaultdict(dict)
-    seconds: dict[str, float] = {}
-    for cand in candidates:
-        started = time.perf_counter()
-        for p in progress_steps(periods, desc=f"global {cand.label}", enabled=progress):
-            model = _build(cand, seed).fit_frame(frame, pd.Timestamp(EPOCH + p.cutoff))
-            pred = model.predict_frame(pd.Timestamp(EPOCH + p.start), pd.Timestamp(EPOCH + p.end))
-            pred = pred[pred["series_id"].isin(shard_ids)]
-            for series_id, part in pred.groupby("series_id", sort=True):
-                outputs[series_id][(cand.key, p.number)] = {"mean": part["mean"].to_numpy()}
-        seconds[cand.key] = time.perf_counter() - started
-    return outputs, seconds
 
 
 def run_engine(
@@ -223,7 +129,7 @@ def run_engine(
     warmup = config.backtest.warmup_folds
     folds = list(rolling_origin_folds(cutoff, config.backtest.folds, warmup_folds=warmup,
                                       history_days=config.backtest.history_days))
-    periods = _periods(folds, cutoff, config.backtest.history_days)
+    periods = periods_for(folds, cutoff, config.backtest.history_days)
     final_no = periods[-1].number
     sub = frame[frame["series_id"].isin(shard_ids)]
     sid = sub["series_id"].to_numpy()
@@ -236,34 +142,50 @@ def run_engine(
                                        "periods": len(periods), "shard": f"{index}/{count}"})
 
     mark = time.perf_counter()
-    local_results = _run_local(arrays, local, periods, config.levels, config.seed, workers,
+    local_results = fit_local(arrays, local, periods, config.levels, config.seed, workers,
                                progress) if local and arrays else []
     timings["phase:local"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    global_out, global_sec = _run_global(frame, shard_ids, globals_, periods, config.seed,
-                                         progress) if globals_ else ({}, {})
+    global_out, global_sec, warnings = fit_global(frame, shard_ids, globals_, periods,
+                                                  config.seed, progress) if globals_ else ({}, {}, [])
     timings["phase:global"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
     seconds: dict[str, float] = defaultdict(float, global_sec)
     failures: dict[str, int] = defaultdict(int)
-    by_id = {series_id: (outs, secs, fails) for series_id, outs, secs, fails in local_results}
+    by_id = {r[0]: r[1:] for r in local_results}
+    labels = {c.key: c.label for c in config.candidates}
     rows: list[tuple] = []
     per_series = []
+    flags: list[tuple[int, str, str]] = []
+    skipped = 0
+    volumes: list[tuple[int, int, float]] = []
     for series_id, y, X in arrays:
-        outputs, secs, fails = by_id.get(series_id, ({}, {}, {}))
+        outputs, secs, fails, errors = by_id.get(series_id, ({}, {}, {}, {}))
         outputs = {**outputs, **global_out.get(series_id, {})}
         for key, value in secs.items():
             seconds[key] += value
         for key, value in fails.items():
             failures[key] += value
+        flags += [(series_id, "model_error", f"{labels[key]} failed in {fails[key]} period(s): "
+                   f"{message}") for key, message in errors.items()]
         per_series.append((series_id, y, X, outputs))
+    # Stacks learn from all series' earlier periods, so their outputs exist before evaluation.
     stacks = [c for c in combos if getattr(kinds[c.key], "is_stack", False)]
     stack_specs = stack_members(stacks, config.candidates)
     stack_weights = add_stack_outputs(per_series, stack_specs, periods)
     combos = [c for c in combos if c not in stacks]
     for series_id, y, X, outputs in per_series:
-        rows += evaluate_series(series_id, y, X, outputs, config, periods, final_no, combos)
+        try:
+            rows += evaluate_series(series_id, y, X, outputs, config, periods, final_no, combos)
+        except Exception as exc:  # e.g. a custom metric that raises: this series has no evidence
+            logger.warning("evaluation failed", extra={"series_id": series_id}, exc_info=True)
+            flags.append((series_id, "model_error",
+                          f"evaluation failed: {type(exc).__name__}: {exc}"[:300]))
+            rows = [r for r in rows if r[0] != series_id]
+        skipped += skipped_on_folds(y, X[:, OPEN], int(X[0, 0]), periods)
+        volumes += [(series_id, fold, v) for fold, v in fold_volumes(y, X[:, OPEN], int(X[0, 0]),
+                                                                     periods)]
     backtest = pd.DataFrame(rows, columns=["series_id", "model_key", "fold", "metric", "value"])
     backtest = backtest.astype({"series_id": "int64", "fold": "int64", "value": "float64"})
     timings["phase:evaluate"] = time.perf_counter() - mark
@@ -272,12 +194,12 @@ def run_engine(
     groups = frame.groupby("series_id")[group_by].first() if group_by else None
     selection = select_models(backtest[backtest["fold"] >= 1], config.selection, config.metrics,
                               [c.key for c in config.candidates], groups,
+                              pd.DataFrame(volumes, columns=["series_id", "fold", "volume"]),
                               [c.key for c in config.candidates if c in combos or c in stacks])
     selection = selection.set_index("series_id").reindex([a[0] for a in arrays])
     selection["model_key"] = selection["model_key"].fillna(config.selection.fallback)
     selection["score"] = selection["score"].astype(float)
     selection["reason"] = selection["reason"].fillna("fallback: no backtest evidence")
-    labels = {c.key: c.label for c in config.candidates}
     for key, _stack, members in stack_specs:  # the learned weights go into the registry too
         final_weights = stack_weights[key].get(final_no)
         if final_weights is not None:
@@ -289,28 +211,10 @@ def run_engine(
 
     mark = time.perf_counter()
     t_of = {p.number: p for p in periods}
-    final = t_of[final_no]
-    days = (EPOCH + np.arange(final.start, final.end + 1)).astype("datetime64[ns]")
-    parts = []
-    for series_id, _y, _X, outputs in per_series:
-        key = selection.at[series_id, "model_key"]
-        out = outputs.get((key, final_no))
-        if out is None or not np.isfinite(out["mean"]).all():
-            fallback = config.selection.fallback
-            selection.at[series_id, "reason"] += f"; {key} failed to forecast, used fallback"
-            key, out = fallback, outputs.get((fallback, final_no))
-            selection.at[series_id, "model_key"] = key
-        if out is None:  # nothing could be fitted (e.g. no history): an explicit zero plan
-            selection.at[series_id, "reason"] += "; no model could be fitted, forecast is 0"
-            out = {"mean": np.zeros(len(days))}
-        columns = {"mean": out["mean"]}
-        for lv in config.levels:
-            columns[f"lo_{lv}"] = out.get(f"lo-{lv}", np.full(len(days), np.nan))
-            columns[f"hi_{lv}"] = out.get(f"hi-{lv}", np.full(len(days), np.nan))
-        parts.append(pd.DataFrame({"series_id": series_id, "ds": days, "model_key": key,
-                                   **columns}))
-    forecasts = (pd.concat(parts, ignore_index=True) if parts else
-                 pd.DataFrame(columns=["series_id", "ds", "model_key", "mean"]))
+    profile = cold_start_profile(frame, pd.Timestamp(cutoff))
+    forecasts, final_flags = assemble_forecasts(per_series, selection, config, t_of[final_no],
+                                                backtest, profile, labels)
+    flags += final_flags
     candidate_forecasts, fold_forecasts = candidate_frames(per_series, final_no, t_of, config.levels,
                                                   keep_candidates)
     timings["phase:forecast"] = time.perf_counter() - mark
@@ -322,11 +226,32 @@ def run_engine(
         models[key]["weights"] = {str(number): dict(zip([labels[m] for m in members], weights,
                                                         strict=True))
                                   for number, weights in stack_weights[key].items()}
+    if (forecasts["model_key"] == COLD_START_KEY).any():
+        models[COLD_START_KEY] = {"name": COLD_START, "experiment": COLD_START,
+                                  "label": COLD_START, "params": {"rule": COLD_START_RULE},
+                                  "seed": config.seed, "library_versions": library_versions("")}
+    percentages = [n for n, m in config.metrics.items() if m.func in PERCENTAGE_METRICS]
+    if skipped and percentages:
+        warnings.append(f"{', '.join(percentages)} skipped {skipped} open day(s) of the "
+                        "evaluation folds with a zero or negative actual")
+    broke = selection["reason"].str.startswith(CONSTRAINT_FALLBACK, na=False)
+    if broke.any():
+        warnings.append(f"{int(broke.sum())} of {len(selection)} series: no candidate met the "
+                        f"constraints {list(config.selection.constraints)}; the best on "
+                        f"{config.selection.primary} was chosen")
+    cold = sum(1 for f in flags if f[1] == "cold_start")
+    if cold:
+        warnings.append(f"{cold} series had too little history for any backtest fold: "
+                        "cold-start forecast (flag cold_start)")
+    fell_back = sum(1 for f in flags if f[1] == "fallback")
+    if fell_back:
+        warnings.append(f"{fell_back} series fell back from their selected model (flag fallback)")
     for c in config.candidates:
         timings[f"candidate:{c.label}"] = float(seconds.get(c.key, 0.0))
         if failures.get(c.key):
             timings[f"failures:{c.label}"] = float(failures[c.key])
     timings["total"] = time.perf_counter() - started
     logger.info("engine done", extra={"seconds": round(timings["total"], 1)})
+    flag_frame = pd.DataFrame(flags, columns=list(FLAG_COLUMNS)).astype({"series_id": "int64"})
     return EngineResult(forecasts, backtest, selection.reset_index(), models, timings,
-                        candidate_forecasts, fold_forecasts)
+                        candidate_forecasts, fold_forecasts, flag_frame, warnings)

@@ -1,79 +1,89 @@
-"""Evaluation of one series' candidate outputs: combinations, conformal intervals, fold metrics.
+"""Evaluation of one series across the periods: combinations, intervals, fold metrics in order.
 
-Pure numpy on the outputs the engine collected per ``(model_key, period)``; the engine
-calls :func:`evaluate_series` once per series and :func:`candidate_frames` to return
-every candidate's forecasts when asked.
+The engine collects every candidate's fold forecasts per ``(model_key, period)``
+(:mod:`forecasting.fitting`); :func:`evaluate_series` walks the periods oldest first and,
+for each, assembles the combinations (:mod:`forecasting.combinations`, members ranked by
+:mod:`forecasting.ranking` on earlier folds), gives every output its intervals
+(:mod:`forecasting.intervals`) and scores it (:mod:`forecasting.scoring`). The order
+matters: what a period learns (losses, residuals) serves only the periods after it.
+:func:`candidate_frames` returns every candidate's forecasts when asked.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from forecasting.combinations import combination_output, combination_pool
+from forecasting.experiments import Candidate, ExperimentConfig
+from forecasting.fitting import EPOCH, Output, Period
+from forecasting.intervals import fold_residuals, with_intervals
 from forecasting.models import MODELS
 from forecasting.models.base import OPEN
-from forecasting.models.conformal import residuals_on_open_days, with_conformal_intervals
+from forecasting.ranking import member_scores
+from forecasting.scoring import fold_metrics
 
 __all__ = ["evaluate_series", "candidate_frames", "Output", "EPOCH"]
 
-EPOCH = np.datetime64("1970-01-01", "D")
-Output = dict[str, np.ndarray]  # {"mean": (h,), "lo-80": (h,), ...}
+Outputs = dict[tuple[str, int], Output]
 
 
-def evaluate_series(series_id, y, X, outputs, config, periods, final_no, combos):  # type: ignore[no-untyped-def]
-    """Evidence rows, combination outputs and conformal intervals for one series."""
+def evaluate_series(series_id: int, y: np.ndarray, X: np.ndarray, outputs: Outputs,
+                    config: ExperimentConfig, periods: Sequence[Period], final_no: int,
+                    combos: Sequence[Candidate]) -> list[tuple]:
+    """Evidence rows ``(series_id, model_key, fold, metric, value)`` of one series.
+
+    ``y`` ``(n,)`` and ``X`` ``(n, len(EXOG))`` are the series' days (``X[:, 0]`` the day
+    number); ``outputs`` is completed in place with combinations and intervals.
+    """
     t0 = int(X[0, 0])
     rows: list[tuple] = []
     residuals: dict[str, list[np.ndarray]] = defaultdict(list)
     losses: dict[str, list[float]] = defaultdict(list)  # primary loss per earlier fold
     base = [c for c in config.candidates if c not in combos]
+    primary = config.metrics.get(config.selection.primary)
     for p in periods:
         a, b = p.start - t0, p.end - t0 + 1
+        # A series that starts inside this period's month (a new store) is evaluated on the
+        # folds it has: what a global model said for part of the month is dropped.
+        for k in [k for k in outputs if k[1] == p.number and (a < 0 or len(
+                outputs[k]["mean"]) != b - a)]:
+            del outputs[k]
+        if a < 0:
+            continue
         y_test, is_open = y[a:b], X[a:b, OPEN]
         closed = is_open <= 0
         lo = 0 if p.train_start is None else max(0, p.train_start - t0)
         y_train = y[lo : p.cutoff - t0 + 1]
+        available = {key for key, number in outputs if number == p.number}
         for combo in combos:
             model = combo.build()
-            pool = [next((c for c in base if name in (c.experiment, c.label)), None)
-                    for name in model.members] or base
-            ranked = [c for c in pool if c is not None and (c.key, p.number) in outputs]
-            if not ranked or (model.members and len(ranked) < len(model.members)):
-                continue  # a fixed member failed: no combination for this period
-            if not model.members and not losses:
-                continue  # first fold: nothing earlier to rank on
-            means = np.array([outputs[(c.key, p.number)]["mean"] for c in ranked])
-            finite = [[v for v in losses[c.key] if np.isfinite(v)] for c in ranked]
-            score = np.array([np.mean(v) if v else np.nan for v in finite])
-            mean, members = model.mix(means, score)
-            out: Output = {"mean": mean}
-            for lv in config.levels:  # members' intervals until the combo has residuals
-                for side in ("lo", "hi"):
-                    parts = [outputs[(ranked[i].key, p.number)].get(f"{side}-{lv}") for i in members]
-                    if all(v is not None for v in parts):
-                        out[f"{side}-{lv}"] = np.mean(parts, axis=0)
-            outputs[(combo.key, p.number)] = out
+            ranked = combination_pool(model, base, available)
+            if ranked is None or (not model.members and not losses):
+                continue  # no members, or first fold: nothing earlier to rank on
+            members = [outputs[(c.key, p.number)] for c in ranked]
+            scores = member_scores(losses, [c.key for c in ranked])
+            outputs[(combo.key, p.number)] = combination_output(model, members, scores,
+                                                                config.levels)
+            available.add(combo.key)
         for cand in config.candidates:
             if (cand.key, p.number) not in outputs:
                 continue
-            out = outputs[(cand.key, p.number)]
-            if not MODELS[cand.model].native_intervals:
-                out = with_conformal_intervals(out, residuals[cand.key], closed, config.levels)
-                outputs[(cand.key, p.number)] = out
+            out = with_intervals(outputs[(cand.key, p.number)],
+                                 MODELS[cand.model].native_intervals, residuals[cand.key],
+                                 closed, config.levels)
+            outputs[(cand.key, p.number)] = out
             if p.number == final_no:
                 continue
-            mask = ~closed
-            intervals = {k: v[mask] for k, v in out.items() if k != "mean"}
-            for name, spec in config.metrics.items():
-                value = spec(y_test[mask], out["mean"][mask], intervals=intervals,
-                             y_train=y_train)
-                rows.append((series_id, cand.key, p.number, name, value))
-                if name == config.selection.primary:
-                    # Combination members are ranked on the primary metric of earlier folds.
-                    losses[cand.key].append(spec.loss(value))
-            residuals[cand.key].append(residuals_on_open_days(y_test, out["mean"], is_open))
+            values = fold_metrics(y_test, out, closed, y_train, config.metrics)
+            rows += [(series_id, cand.key, p.number, name, value) for name, value in values.items()]
+            if primary is not None:
+                # Combination members are ranked on the primary metric of earlier folds.
+                losses[cand.key].append(primary.loss(values[config.selection.primary]))
+            residuals[cand.key].append(fold_residuals(y_test, out, is_open))
     return rows
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from forecasting.models import MODELS
-from forecasting.selection import LEVELS
+from forecasting.selection import AGGREGATES, LEVELS
 
 __all__ = ["FileSpec", "ExperimentSpec", "CustomMetricSpec", "schema_error", "DEFAULT_METRICS"]
 
@@ -100,6 +100,15 @@ class _Selection(_Section):
             raise ValueError(f"must be a fraction in [0, 1), got {v!r}")
         return v
 
+    aggregate: str = "volume_weighted"
+
+    @field_validator("aggregate")
+    @classmethod
+    def _aggregate(cls, v: str) -> str:
+        if v not in AGGREGATES:
+            raise ValueError(f"must be one of {AGGREGATES}, got {v!r}")
+        return v
+
     @field_validator("level")
     @classmethod
     def _level(cls, v: str) -> str:
@@ -173,8 +182,10 @@ def _known(loc: tuple[int | str, ...]) -> list[str]:
 
 
 def schema_error(path: str, exc: ValidationError) -> ValueError:
-    """The first error of a parse, as ``file: key.path: why``."""
-    err = exc.errors()[0]
+    """One error of a parse (an unknown key before any other), as ``file: key.path: why``."""
+    errors = exc.errors()
+    # An unknown key first: a misspelt key often explains the other errors (a missing default).
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = tuple(err["loc"])
     if err["type"] == "extra_forbidden":
         why = f"unknown key; known: {_known(loc)}"

@@ -10,6 +10,7 @@ Layout (see ``default_experiments.toml``)::
                  "file.py:function" (relative to the experiments file) or
                  {function = "...", greater_is_better = true}
     [selection]  primary, weights, constraints, tie_breakers, level, group_by, fallback,
+                 aggregate (how series are pooled per group or globally),
                  combination_margin
     [[experiment]] name, model, [experiment.params] name = [grid values]
 
@@ -211,6 +212,7 @@ def _parse(path: Path, raw: dict[str, Any]) -> ExperimentConfig:
     rule = SelectionRule(primary=primary, weights=dict(sel.weights),
                          constraints=tuple(sel.constraints), tie_breakers=tuple(sel.tie_breakers),
                          level=sel.level, group_by=sel.group_by, fallback=fallback,
+                         aggregate=sel.aggregate,
                          combination_margin=sel.combination_margin)
     bt = spec.backtest
     return ExperimentConfig(candidates,
@@ -247,7 +249,8 @@ def config_to_dict(config: ExperimentConfig) -> dict[str, Any]:
                       "tie_breakers": list(config.selection.tie_breakers),
                       "combination_margin": config.selection.combination_margin,
                       "level": config.selection.level, "group_by": config.selection.group_by,
-                      "fallback": config.selection.fallback},
+                      "fallback": config.selection.fallback,
+                      "aggregate": config.selection.aggregate},
         "candidates": [{"key": c.key, "experiment": c.experiment, "model": c.model,
                         "params": c.params, "label": c.label} for c in config.candidates],
         "raw": json.loads(json.dumps(config.raw, default=str)),
@@ -257,10 +260,14 @@ def config_to_dict(config: ExperimentConfig) -> dict[str, Any]:
 def config_from_dict(record: dict[str, Any]) -> ExperimentConfig:
     """Rebuild a config from :func:`config_to_dict` output (its raw TOML and source path).
 
-    The source path matters only for custom metrics given as a file relative to it.
+    The source path matters only for custom metrics given as a file relative to it. A
+    record written before ``selection.aggregate`` existed pooled series with the plain
+    mean, so it is rebuilt with ``aggregate = "mean"`` and reproduces the same selection.
     """
     try:
         raw, source = record["raw"], record.get("source", "<registry>")
     except KeyError as exc:
         raise ValueError(f"config record lacks {exc}") from exc
+    if "aggregate" not in record.get("selection", {"aggregate": None}):
+        raw = {**raw, "selection": {**raw.get("selection", {}), "aggregate": "mean"}}
     return _parse(Path(source), raw)

@@ -8,6 +8,11 @@ exception, because a series with no open day in a fold is a fact, not a bug.
 
 Units: WAPE, RMSPE, RMSLE and coverage are fractions (0.12 = 12 %, as in the
 Kaggle Rossmann leaderboard); bias, MAPE and sMAPE are percentages.
+
+Zero and negative actuals (net sales with returns): WAPE and bias divide by the sum of
+absolute actuals, so a day of returns adds to the scale instead of cancelling a day of
+sales; RMSPE and MAPE are undefined on a non-positive actual and skip those days
+(:func:`skipped_actuals` counts them, and the engine reports the count on the run).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ __all__ = [
     "mase",
     "coverage",
     "winkler",
+    "skipped_actuals",
     "MetricSpec",
     "resolve_metric",
     "BUILTIN_METRICS",
@@ -68,16 +74,23 @@ def wape(y: np.ndarray, y_hat: np.ndarray) -> float:
 
 
 def bias(y: np.ndarray, y_hat: np.ndarray) -> float:
-    """Signed bias as % of actual: 100 * sum(y_hat - y) / sum(y); > 0 means over-forecast."""
+    """Signed bias in % of the actuals' volume: 100 * sum(y_hat - y) / sum|y|; > 0 means
+    over-forecast (the same as 100 * sum(y_hat - y) / sum(y) when no actual is negative)."""
     y, y_hat = _clean(y, y_hat)
-    denom = np.sum(y)
-    return float(100.0 * np.sum(y_hat - y) / denom) if denom != 0 else float("nan")
+    denom = np.sum(np.abs(y))
+    return float(100.0 * np.sum(y_hat - y) / denom) if denom > 0 else float("nan")
+
+
+def skipped_actuals(y: np.ndarray) -> int:
+    """How many known actuals RMSPE and MAPE skip: those <= 0 (a percentage of them is undefined)."""
+    y = np.asarray(y, dtype=float)
+    return int(np.sum(~np.isnan(y) & (y <= 0)))
 
 
 def mape(y: np.ndarray, y_hat: np.ndarray) -> float:
-    """Mean absolute percentage error in %, over non-zero actuals only."""
+    """Mean absolute percentage error in %, over positive actuals only (see :func:`skipped_actuals`)."""
     y, y_hat = _clean(y, y_hat)
-    nz = y != 0
+    nz = y > 0
     if not nz.any():
         return float("nan")
     return float(100.0 * np.mean(np.abs(y[nz] - y_hat[nz]) / np.abs(y[nz])))
@@ -103,9 +116,10 @@ def rmsle(y: np.ndarray, y_hat: np.ndarray) -> float:
 
 
 def rmspe(y: np.ndarray, y_hat: np.ndarray) -> float:
-    """Root mean squared percentage error (Kaggle Rossmann): days with y == 0 are ignored."""
+    """Root mean squared percentage error (Kaggle Rossmann) over positive actuals: days with
+    y <= 0 are skipped (y == 0 as on Kaggle; a negative day of net returns has no percentage)."""
     y, y_hat = _clean(y, y_hat)
-    nz = y != 0
+    nz = y > 0
     if not nz.any():
         return float("nan")
     return float(np.sqrt(np.mean(((y[nz] - y_hat[nz]) / y[nz]) ** 2)))

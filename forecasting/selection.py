@@ -5,10 +5,19 @@ averages each metric over folds, optionally pools series per group or globally,
 drops candidates that break a constraint, scores the rest (the primary metric's
 loss, or a weighted sum of losses each divided by the best candidate's loss so
 units cancel), breaks ties by more metrics and then by the experiments file's
-order, and falls back to a named model when nothing qualifies. With a
-``combination_margin`` a single model must beat the best qualifying combination
-by that fraction of its score to be chosen: near-equal candidates differ by noise
-over a few folds, and a combination of them is the lower-variance choice.
+order. When no candidate meets the constraints, the best on the primary metric is
+chosen (reason :data:`CONSTRAINT_FALLBACK`, a warning on the run); the named
+``fallback`` only serves when no candidate has a score at all.
+
+Pooling series (level ``group`` or ``global``) follows ``aggregate``:
+``volume_weighted`` (default) weighs each series and fold by its volume (sum of
+absolute actuals on open days), which makes WAPE and bias exactly the pooled WAPE and
+bias of the group, so a tiny or intermittent series with a 600 % bias cannot veto a
+model that is right on 99 % of the sales; ``median`` takes the median series;
+``mean`` the plain mean of per-series values (the behaviour before, easily hijacked).
+With a ``combination_margin`` a single model must beat the best qualifying
+combination by that fraction of its score to be chosen: near-equal candidates differ
+by noise over a few folds, and a combination of them is the lower-variance choice.
 """
 
 from __future__ import annotations
@@ -24,9 +33,12 @@ import pandas as pd
 
 from forecasting.metrics import MetricSpec
 
-__all__ = ["SelectionRule", "parse_constraint", "select_models", "LEVELS"]
+__all__ = ["SelectionRule", "parse_constraint", "select_models", "LEVELS", "AGGREGATES",
+           "CONSTRAINT_FALLBACK"]
 
 LEVELS = ("series", "group", "global")
+AGGREGATES = ("volume_weighted", "median", "mean")
+CONSTRAINT_FALLBACK = "fallback: no candidate met the constraints"
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,7 @@ class SelectionRule:
     level: str = "series"
     group_by: str | None = None
     fallback: str | None = None
+    aggregate: str = "volume_weighted"
     combination_margin: float = 0.0
 
 
@@ -120,24 +133,52 @@ def _scores(table: pd.DataFrame, rule: SelectionRule, specs: Mapping[str, Metric
     return score
 
 
+def _pool(evidence: pd.DataFrame, means: pd.DataFrame, aggregate: str,
+          volumes: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per (unit, model_key), a column per metric, from per-series ``means`` (with a
+    ``unit`` column) or, for ``volume_weighted``, from the fold evidence itself."""
+    if aggregate == "mean":
+        return means.drop(columns="series_id").groupby(["unit", "model_key"], sort=True).mean(
+            ).reset_index()
+    if aggregate == "median":
+        return means.drop(columns="series_id").groupby(["unit", "model_key"], sort=True).median(
+            ).reset_index()
+    if aggregate != "volume_weighted":
+        raise ValueError(f"aggregate must be one of {AGGREGATES}, got {aggregate!r}")
+    units = means.drop_duplicates("series_id").set_index("series_id")["unit"]
+    ev = evidence.assign(unit=evidence["series_id"].map(units))
+    if volumes is not None:
+        ev = ev.merge(volumes[["series_id", "fold", "volume"]], on=["series_id", "fold"],
+                      how="left")
+        ev["volume"] = ev["volume"].fillna(0.0)
+    else:
+        ev["volume"] = 1.0
+    ev = ev[ev["value"].notna()]
+    ev = ev.assign(weighted=ev["value"] * ev["volume"])
+    sums = ev.groupby(["unit", "model_key", "metric"], sort=True)[["weighted", "volume"]].sum()
+    pooled = (sums["weighted"] / sums["volume"].where(sums["volume"] > 0)).unstack("metric")
+    return pooled.reset_index()
+
+
 def select_models(
     evidence: pd.DataFrame,
     rule: SelectionRule,
     specs: Mapping[str, MetricSpec],
     candidate_order: Sequence[str],
     groups: pd.Series | None = None,
+    volumes: pd.DataFrame | None = None,
     combinations: Sequence[str] = (),
 ) -> pd.DataFrame:
     """One row per series: ``(series_id, model_key, score, reason)``.
 
     ``evidence`` holds the folds that count (warm-up folds excluded by the caller);
-    ``groups`` maps series_id -> group value when ``rule.level == "group"``;
+    ``groups`` maps series_id -> group value when ``rule.level == "group"``; ``volumes``
+    has one row per (series_id, fold) with its ``volume`` (for ``volume_weighted``; without
+    it every series and fold weighs the same).
     ``combinations`` are the keys that ``rule.combination_margin`` prefers.
     """
-    means = (
-        evidence.groupby(["series_id", "model_key", "metric"], sort=True)["value"].mean()
-        .unstack("metric").reset_index()
-    )  # fmt: skip
+    per_series = evidence.groupby(["series_id", "model_key", "metric"], sort=True)["value"].mean()
+    means = per_series.unstack("metric").reset_index()
     series_ids = np.sort(evidence["series_id"].unique())
     if rule.level == "series":
         means["unit"] = means["series_id"]
@@ -151,8 +192,7 @@ def select_models(
         means["unit"] = "all"
         members = pd.Series("all", index=series_ids)
     if rule.level != "series":
-        means = means.drop(columns="series_id").groupby(["unit", "model_key"], sort=True).mean()
-        means = means.reset_index()
+        means = _pool(evidence, means, rule.aggregate, volumes)
     checks = [(text, parse_constraint(text, list(specs))) for text in rule.constraints]
     order = {key: i for i, key in enumerate(candidate_order)}
     chosen: dict[object, tuple[str, float, str]] = {}
@@ -183,14 +223,20 @@ def select_models(
                               f"{best} ({score[best]:.4g}); {len(keys)} of {len(table)} qualified")
                     best = combo
             chosen[unit] = (best, float(score[best]), reason)
+        elif rule.primary in table and table[rule.primary].notna().any():
+            # Every candidate broke a constraint: the best on the primary metric, never a
+            # fixed weak model; the engine reports it as a warning on the run.
+            loss = table[rule.primary].map(specs[rule.primary].loss)
+            best = min(table.index, key=lambda k: (np.nan_to_num(loss[k], nan=math.inf), order[k]))
+            chosen[unit] = (best, float(score[best]),
+                            f"{CONSTRAINT_FALLBACK}; best on {rule.primary}")
         elif rule.fallback is not None:
             fallback_score = float(score.get(rule.fallback, math.nan))
-            chosen[unit] = (rule.fallback, fallback_score,
-                            "fallback: no candidate met the constraints or had a score")
+            chosen[unit] = (rule.fallback, fallback_score, "fallback: no candidate had a score")
         else:
             best = min(table.index, key=lambda k: (np.nan_to_num(score[k], nan=math.inf), order[k]))
             chosen[unit] = (best, float(score[best]),
-                            "no candidate met the constraints and no fallback: best score")
+                            "no candidate had a score and no fallback: first candidate")
     rows = []
     for series_id, unit in members.items():
         key, value, reason = chosen.get(unit, (rule.fallback, math.nan, "fallback: no evidence"))

@@ -70,6 +70,10 @@ class Settings(BaseSettings):
         description="Level of the variance bridge (store_type, state, group, ...); unset: automatic.",
     )
     webhook_url: str | None = None
+    # A series with no actual in this many days up to a run's cutoff is discontinued: the run
+    # does not plan it and records it (forecast.run_excluded_series). 0 plans every series.
+    discontinued_days: int = Field(default=28, ge=0, le=3660,
+                                   description="Days without actuals after which a series is not planned.")
     # Liveness of runs (planfact.runs.lease): how often a working process shows it is alive,
     # and how long a sharded run may wait with no process on it (between its Airflow tasks,
     # retries included) before it counts as abandoned. Longer than Airflow's longest retry delay.

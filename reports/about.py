@@ -30,6 +30,7 @@ def about_facts(data: ReportData) -> list[tuple[str, object]]:
         ("Report month", month_label(data.month)),
         ("Actuals cover", covered),
         ("Plan of record run id", lin.plan_run_id),
+        ("Not planned", data.discontinued.note(shown=len(data.discontinued.series)) or "none: every series"),
         ("Plan run kind", lin.plan_kind),
         ("Plan made at", f"{lin.plan_made_at:%Y-%m-%d %H:%M %Z}" if lin.plan_made_at else "unknown"),
         ("Plan trained on data version", lin.plan_data_version),

@@ -147,8 +147,12 @@ def _write_summary(ws: Worksheet, data: ReportData) -> tuple[str, str]:
             bold=True, color="C00000"
         )
         ws.cell(row=tolerance_row + 1, column=2, value=f"not yet reported: {scope.where()}")
+    if data.discontinued:
+        notes = tolerance_row + (2 if scope.partial else 1)
+        ws.cell(row=notes, column=1, value="Discontinued").font = Font(bold=True)
+        ws.cell(row=notes, column=2, value=data.discontinued.note())
 
-    top = tolerance_row + 3
+    top = tolerance_row + 3 + (1 if data.discontinued else 0)  # below the notes
     prev_label = month_label(data.previous_month)
     covered = f" ({scope.covered_short})" if scope.partial else ""
     write_header(

@@ -270,6 +270,7 @@ def _context(data: ReportData) -> dict:
         "figure_unit": unit + partial,
         "daily_unit": unit + (DAILY_PARTIAL if partial else ""),
         "unreported": scope.where(shown=12) if scope.partial else "",
+        "discontinued": data.discontinued.note(),
         "covered": scope.covered,
         "to_come": (
             [

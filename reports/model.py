@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from forecasting import calendar
+from reports.discontinued import Discontinued
 from reports.unreported import Scope, Unreported
 
 __all__ = [
@@ -326,6 +327,7 @@ class ReportData:
     units: Units = field(default_factory=Units)
     bridge_level: str | None = None
     labels: dict[tuple[str, str], str] = field(default_factory=dict)  # (level, member) -> label
+    discontinued: Discontinued = field(default_factory=Discontinued)  # series the plan left out
 
     def id_header(self, level: str) -> str | None:
         """The id column's header of a level's table, or None when its members need none

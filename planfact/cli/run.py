@@ -178,7 +178,9 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
         detail = show_run(conn, args.run_id)
     r = detail.run
     if args.json:
-        print(json.dumps({**r, "shards": detail.shards, "models": detail.models}, default=str, indent=2))
+        print(json.dumps({**r, "shards": detail.shards, "models": detail.models, "excluded": detail.excluded,
+                          "flags": detail.flags},
+                         default=str, indent=2))
         return 0
     lines = [
         f"run {r['run_id']}: {r['kind']} {r['target_month']:%Y-%m}, {r['status']}"
@@ -196,16 +198,30 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
             f"{k} {v['mean']:.4g}" for k, v in metrics["backtest"].items() if v.get("mean") is not None))
     if detail.models:
         lines.append("  models chosen: " + ", ".join(f"{m['label']} {m['series']}" for m in detail.models))
+    for w in r.get("warnings") or []:
+        lines.append(f"  warning: {w}")
+    for f in detail.flags:
+        lines.append(f"  flag {f['flag']}: {f['series']} series, e.g. " + "; ".join(f["examples"]))
     for s in detail.shards:
         t = s["timings"] or {}
         lines.append(f"  shard {s['shard_index']}: {s['status']}, {s['series_count'] or 0} series, "
                      f"read {t.get('read', 0):.1f} s, engine {t.get('engine', 0):.1f} s, "
                      f"write {t.get('write', 0):.1f} s" + (f", error: {s['error']}" if s["error"] else ""))
+    if detail.excluded:
+        lines.append(_excluded_line(detail.excluded, (r["params"] or {}).get("discontinued_days")))
     for p in detail.plan_history:
         lines.append(f"  plan log {p['assigned_at']:%Y-%m-%d %H:%M:%S}: run {p['run_id']} ({p['reason']}, "
                      f"by {p['assigned_by']})")
     print("\n".join(lines))
     return 0
+
+
+def _excluded_line(excluded: Sequence[dict[str, Any]], days: Any, shown: int = 5) -> str:
+    """'not planned: 3 discontinued series (...): Store 1 · BOOKS (last actual 2015-05-02), ...'."""
+    named = ", ".join(f"{e['label']} (last actual {e['last_actual_date']})" for e in excluded[:shown])
+    more = f" and {len(excluded) - shown:,} more" if len(excluded) > shown else ""
+    return (f"  not planned: {len(excluded):,} discontinued series (no actuals in the {days} days up to "
+            f"the cutoff): {named}{more}")
 
 
 def _promote(args: argparse.Namespace, settings: Settings) -> int:

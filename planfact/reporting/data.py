@@ -32,6 +32,7 @@ from planfact.errors import PlanfactError, UsageError
 from planfact.reporting.completeness import Completeness, read_completeness, refusal
 from planfact.reporting.trend import TREND_MONTHS, read_month_totals
 from reports.bridge import BRIDGE_LEVELS
+from reports.discontinued import Discontinued, DiscontinuedSeries
 from reports.model import (
     LEVEL_LABELS,
     LEVEL_ORDER,
@@ -65,6 +66,7 @@ SOURCE_VIEWS = (
     "mart.series_dim",
     "mart.series_level",
     "mart.member_label",
+    "forecast.run_excluded_series",
 )
 TOP_MISSES = 15
 MAX_CHART_MEMBERS = 12
@@ -252,7 +254,16 @@ def _load(
         unreported=found.stores,
         store_days=found.store_days,
         labels=labels,
+        discontinued=_discontinued(conn, month),
     )
+
+
+def _discontinued(conn: psycopg.Connection, month: date) -> Discontinued:
+    """The series the plan of record of ``month`` left out as discontinued."""
+    rows = _rows(conn, "reports/discontinued", {"month": month})
+    series = tuple(DiscontinuedSeries(r["member"], r["label"], r["last_actual_date"], _float(r["actual"]))
+                   for r in rows)
+    return Discontinued(rows[0]["days"] if rows else None, series)
 
 
 def _bridge_level(data: ReportData, wanted: str | None) -> str | None:

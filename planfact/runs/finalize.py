@@ -5,7 +5,8 @@
 backtest metric as the mean over series and evaluated folds of the *chosen* model's
 value (``backtest`` holds mean, median and n per metric); ``primary`` names the
 selection metric; ``models`` counts the chosen models by label; ``timings`` sums the
-shards' read/engine/write seconds.
+shards' read/engine/write seconds; ``discontinued`` counts the series left out as
+discontinued (``forecast.run_excluded_series``), ``discontinued_days`` the setting it used.
 """
 
 from __future__ import annotations
@@ -51,9 +52,11 @@ class RunSummary:
         """One line: run, month, series, WAPE, plan."""
         wape = self.metrics.get("wape")
         shown = f", backtest WAPE {wape:.3f}" if isinstance(wape, float) else ""
+        warnings = self.metrics.get("warnings") or []
+        warned = (f"; {len(warnings)} warning(s): " + " | ".join(warnings)) if warnings else ""
         return (f"run {self.run_id} {self.status}: {self.kind} {self.target_month:%Y-%m}, "
                 f"data version {self.data_version}, {self.metrics.get('series', 0):,} series{shown}; "
-                f"{self.plan}")
+                f"{self.plan}{warned}")
 
     def __str__(self) -> str:
         m = self.metrics
@@ -75,6 +78,14 @@ class RunSummary:
             shown = [f"{name} {_fmt(name, back[name]['mean'])}" for name in order
                      if back[name].get("mean") is not None]
             lines.append(f"backtest of the chosen models ({over}): " + " · ".join(shown))
+        if m.get("discontinued"):
+            lines.append(f"not planned: {m['discontinued']:,} discontinued series (no actuals in the "
+                         f"{m.get('discontinued_days')} days up to the cutoff; `planfact runs show "
+                         f"{self.run_id}` lists them)")
+        flags = m.get("flags") or {}
+        if flags:
+            lines.append("flagged series: " + ", ".join(f"{k} {v:,}" for k, v in sorted(flags.items())))
+        lines += [f"warning: {w}" for w in m.get("warnings") or []]
         if self.plan:
             lines.append(f"plan: {self.plan}")
         t = m.get("timings") or {}
@@ -109,7 +120,10 @@ def _metrics(conn: psycopg.Connection, run: RunRecord, shards: list[tuple]) -> d
             if isinstance(value, int | float):
                 timings[key] = round(timings.get(key, 0.0) + value, 3)
     selection = run.config.get("selection", {})
+    excluded = fetch_all(conn, "runs/excluded_series", {"run_id": run.run_id})
     metrics: dict[str, Any] = {
+        "discontinued": sum(1 for row in excluded if row[2] == "discontinued"),
+        "discontinued_days": (run.params or {}).get("discontinued_days"),
         "series": int(series), "forecast_rows": int(rows), "yhat_total": float(total),
         "primary": selection.get("primary"), "folds": run.config.get("backtest", {}).get("folds"),
         "models": models, "backtest": backtest, "timings": timings,
@@ -117,6 +131,13 @@ def _metrics(conn: psycopg.Connection, run: RunRecord, shards: list[tuple]) -> d
     for name, values in backtest.items():
         if name not in metrics:
             metrics[name] = values["mean"]
+    # Every shard fits the global models, so a global failure is reported once, not per shard.
+    warnings: list[str] = []
+    for _index, shard_warnings in fetch_all(conn, "runs/shard_warnings", {"run_id": run.run_id}):
+        warnings += [w for w in shard_warnings or [] if w not in warnings]
+    metrics["warnings"] = warnings
+    metrics["flags"] = {r[0]: int(r[1]) for r in fetch_all(conn, "registry/series_flags",
+                                                          {"run_id": run.run_id})}
     return metrics
 
 
@@ -178,7 +199,8 @@ def finalize_locked(
                 give_up = "; ".join(problems)
             else:
                 metrics = _metrics(conn, run, shards)
-                execute(conn, "runs/finish_run", {"run_id": run_id, "metrics": Jsonb(metrics)})
+                execute(conn, "runs/finish_run", {"run_id": run_id, "metrics": Jsonb(metrics),
+                                                  "warnings": metrics["warnings"]})
                 plan = assign_if_eligible(conn, run_id, run.kind, run.target_month)
     if give_up is not None:
         record_run_failure(url, run_id, f"finalize: {give_up}", spool=spool)

@@ -68,14 +68,17 @@ def resolve_data_version(conn: psycopg.Connection, data_version: int | None, cut
     return data_version
 
 
-def read_training(conn: psycopg.Connection, data_version: int, cutoff: dt.date) -> pd.DataFrame:
-    """``mart.export_training(data_version, cutoff)`` as a DataFrame (see module docstring)."""
+def read_training(
+    conn: psycopg.Connection, data_version: int, cutoff: dt.date, run_id: int | None = None
+) -> pd.DataFrame:
+    """``mart.export_training(data_version, cutoff)`` as a DataFrame (see module docstring),
+    without the series run ``run_id`` left out (``forecast.run_excluded_series``)."""
     import pandas as pd
 
     buffer = io.BytesIO()
     with conn.cursor() as cur, cur.copy(
         statement("runs/export_training"),  # type: ignore[arg-type]
-        {"data_version": data_version, "cutoff": cutoff},
+        {"data_version": data_version, "cutoff": cutoff, "run_id": run_id},
     ) as copy:
         for chunk in copy:
             buffer.write(chunk)
@@ -88,8 +91,11 @@ def read_training(conn: psycopg.Connection, data_version: int, cutoff: dt.date) 
         keep_default_na=True,
     )
     if frame.empty:
+        left_out = "" if run_id is None else (
+            f" (or run {run_id} left every series out as discontinued: see `planfact runs show {run_id}`)")
         raise PlanfactError(
             f"mart.export_training returned no rows for data version {data_version} and cutoff {cutoff}"
+            + left_out
         )
     for column in _FLAGS:
         values = frame[column]

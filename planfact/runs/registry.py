@@ -69,12 +69,15 @@ def list_runs(
 
 @dataclass
 class RunDetail:
-    """One run: the registry row, its shards, the models it chose and its month's plan log."""
+    """One run: the registry row, its shards, the models it chose, the series it left out
+    (discontinued) and its month's plan log."""
 
     run: dict[str, Any]
     shards: list[dict[str, Any]] = field(default_factory=list)
     models: list[dict[str, Any]] = field(default_factory=list)
     plan_history: list[dict[str, Any]] = field(default_factory=list)
+    excluded: list[dict[str, Any]] = field(default_factory=list)
+    flags: list[dict[str, Any]] = field(default_factory=list)
 
 
 def show_run(conn: psycopg.Connection, run_id: int) -> RunDetail:
@@ -89,4 +92,7 @@ def show_run(conn: psycopg.Connection, run_id: int) -> RunDetail:
         dict(zip(("assigned_at", "run_id", "kind", "status", "assigned_by", "reason"), row, strict=True))
         for row in fetch_all(conn, "plan/history", {"month": run["target_month"]})
     ]
-    return RunDetail(run=run, shards=shards, models=models, plan_history=history)
+    excluded = _rows(execute(conn, "runs/excluded_series", {"run_id": run_id}))
+    flags = _rows(execute(conn, "registry/series_flags", {"run_id": run_id}))
+    return RunDetail(run=run, shards=shards, models=models, plan_history=history, excluded=excluded,
+                     flags=flags)

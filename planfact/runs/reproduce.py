@@ -116,7 +116,7 @@ def reproduce_run(settings: Settings, run_id: int, *, progress: bool = True) -> 
         config = config_from_record(run.config)
         warnings = _warnings(run, config)
         with conn.transaction():
-            frame = read_training(conn, run.data_version, run.cutoff)
+            frame = read_training(conn, run.data_version, run.cutoff, run.run_id)
             stored = _stored(conn, run_id)
     result = run_engine(frame, run.cutoff, config, shard=(1, 1), workers=settings.workers, progress=progress)
     ids = model_version_ids(result.models)

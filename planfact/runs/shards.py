@@ -69,7 +69,7 @@ def _compute(
 
     t0 = time.perf_counter()
     with conn.transaction():
-        frame = read_training(conn, run.data_version, run.cutoff)
+        frame = read_training(conn, run.data_version, run.cutoff, run.run_id)
     t1 = time.perf_counter()
     result = run_engine(frame, run.cutoff, config, shard=(shard_index, run.shard_count),
                         workers=settings.workers, progress=progress)
@@ -90,7 +90,8 @@ def _compute(
                    "input_rows": len(frame), "rows": counts, "write_detail": write_seconds,
                    "engine_detail": engine_timings}
         execute(conn, "runs/finish_shard", {"run_id": run.run_id, "shard_index": shard_index,
-                                            "series_count": series, "timings": Jsonb(timings)})
+                                            "series_count": series, "timings": Jsonb(timings),
+                                            "warnings": list(result.warnings)})
     timings["commit"] = round(time.perf_counter() - t3, 3)
     log.info("shard written", extra={"run_id": run.run_id, "shard": shard_index,
                                      "forecast_rows": counts["forecast_value"]})

@@ -109,7 +109,8 @@ def _start(
     digest = config_sha256(record)
     with conn.transaction():
         version = resolve_data_version(conn, data_version, month_cutoff(month))
-        key = {"month": month, "data_version": version, "config_sha256": digest, "kind": kind}
+        key = {"month": month, "data_version": version, "config_sha256": digest, "kind": kind,
+               "discontinued_days": settings.discontinued_days}
         with registry_lock(conn, month):
             if not force:
                 found = fetch_one(conn, "runs/find_reusable", key)
@@ -128,6 +129,7 @@ def _start(
                 "experiments_file": record.get("source"),
                 "workers": settings.workers,
                 "force": force,
+                "discontinued_days": settings.discontinued_days,
                 # Only runs of the unsharded path hold the month lock for their whole life, so
                 # only they can be declared abandoned by the next run holding that lock.
                 "mode": "sharded" if join else "single",
@@ -144,6 +146,9 @@ def _start(
                 "started_by": _user(),
             })
             assert row is not None
+            execute(conn, "runs/exclude_discontinued", {
+                "run_id": int(row[0]), "data_version": version, "cutoff": month_cutoff(month),
+                "days": settings.discontinued_days})
             if not join:
                 take_lease(conn, int(row[0]))  # before the row is visible: never unleased
     return _Started(int(row[0]), "new")

@@ -4,7 +4,8 @@ Everything here runs inside the caller's transaction (the shard transaction), so
 failure or a kill leaves none of the shard's rows behind. Grains written:
 ``forecast.model_version`` (one row per model specification, upserted),
 ``forecast.backtest_metric`` (run, series, model, fold, metric),
-``forecast.selection`` (run, series) and ``forecast.forecast_value`` (run, series, day).
+``forecast.selection`` (run, series) and ``forecast.forecast_value`` (run, series, day);
+``forecast.series_flag`` (run, series, flag) and the run's ``warnings`` from the engine.
 NaN metric values are stored as NULL ("undefined", e.g. no open day in a fold) so
 that SQL aggregates skip them instead of turning into NaN.
 """
@@ -34,6 +35,7 @@ __all__ = ["model_version_id", "model_version_ids", "check_result", "write_resul
 _FORECAST_TYPES = ["int8", "int4", "date", "text", "float8", "float8", "float8", "float8", "float8"]
 _BACKTEST_TYPES = ["int8", "int4", "text", "int2", "text", "float8"]
 _SELECTION_TYPES = ["int8", "int4", "text", "float8", "text"]
+_FLAG_TYPES = ["int8", "int4", "text", "text"]
 _BOUNDS = ("lo_80", "hi_80", "lo_95", "hi_95")
 
 
@@ -155,5 +157,12 @@ def write_results(conn: psycopg.Connection, run_id: int, result: Any) -> dict[st
         )
         n_fc = _copy_rows(cur, "runs/copy_forecast_value", _FORECAST_TYPES, forecast_rows)
         lap("forecast_value")
+        flags = getattr(result, "flags", None)
+        flag_rows = [] if flags is None or flags.empty else zip(
+            [run_id] * len(flags), flags["series_id"].astype("int64").tolist(),
+            flags["flag"].astype(str).tolist(), flags["reason"].astype(str).tolist(), strict=True,
+        )
+        n_flags = _copy_rows(cur, "runs/copy_series_flag", _FLAG_TYPES, flag_rows)
+        lap("series_flag")
     return {"models": len(ids), "backtest_metric": n_back, "selection": n_sel, "forecast_value": n_fc,
-            "seconds": seconds}
+            "series_flag": n_flags, "seconds": seconds}

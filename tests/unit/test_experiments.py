@@ -51,7 +51,7 @@ def test_the_writer_round_trips_the_fixture(tmp_path):
 
 @pytest.mark.parametrize("edit, message", [
     (lambda r: r["selection"].update(weigths={"wape": 1.0}),
-     "selection.weigths: unknown key; known: ['combination_margin', 'constraints'"),
+     "selection.weigths: unknown key; known: ['aggregate', 'combination_margin', 'constraints'"),
     (lambda r: r["backtest"].update(fold=2), "backtest.fold: unknown key"),
     (lambda r: r["metrics"].update(computed=["wape"]), "metrics.computed: unknown key"),
     (lambda r: r["experiment"][1].update(parms={"k": 2}),
@@ -90,3 +90,10 @@ def test_round_trip_through_the_registry_record(tmp_path):
     config = load_experiments(write(tmp_path, lambda r: None))
     again = config_from_dict(config_to_dict(config))
     assert again.selection == config.selection and again.backtest == config.backtest
+
+
+def test_an_unknown_key_is_named_before_other_errors(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('seed = 1\nbogus = 2\n[[experiment]]\nname = "naive"\nmodel = "naive"\n')
+    with pytest.raises(ValueError, match=r"bad.toml: bogus: unknown key"):
+        load_experiments(path)

@@ -267,3 +267,34 @@ def test_formats_are_validated(tmp_path: Path, data) -> None:
         render_files(data, tmp_path, ["pdf"])
     paths = render_files(data, tmp_path, ["html", "xlsx"])
     assert [p.name for p in paths] == ["plan_fact_2015-07.html", "plan_fact_2015-07.xlsx"]
+
+
+def test_discontinued_series_are_named_in_html_and_excel(data, tmp_path: Path) -> None:
+    from datetime import date
+
+    from reports.discontinued import Discontinued, DiscontinuedSeries
+
+    left_out = Discontinued(28, (
+        DiscontinuedSeries("41", "Store 7 · Quito · BOOKS", date(2015, 5, 2)),
+        DiscontinuedSeries("42", "Store 8 · Cuenca · BABY CARE", date(2015, 4, 30), 123.5),
+    ))
+    with_notes = dataclasses.replace(data, discontinued=left_out)
+    note = left_out.note()
+    assert note == (
+        "Not planned: 2 discontinued series (no actuals in the 28 days before the plan was made): "
+        "Store 7 · Quito · BOOKS (last actual 02 May 2015), Store 8 · Cuenca · BABY CARE (last actual "
+        "30 Apr 2015). 1 of them reported sales this month anyway (123.50), counted against a plan of 0."
+    )
+    page = render_html(with_notes)
+    shown = re.search(r'<p class="discontinued" id="discontinued">(.*?)</p>', page, re.S)
+    assert shown is not None and shown.group(1) == note
+    assert 'id="discontinued"' not in render_html(data)  # nothing to say: no note
+    path = render_files(with_notes, tmp_path, ["xlsx"])[0]
+    wb = load_workbook(path)
+    ws = wb["Summary"]
+    assert ws[f"B{_row_of(ws, 'Discontinued')}"].value == note
+    # the table moved down one row and its formulas still hold; the tolerance cell is still named
+    assert _evaluate(ws, f"B{_row_of(ws, 'Plan')}") == pytest.approx(data.summary.month.plan)
+    assert ws[f"B{_row_of(ws, 'Tolerance band (±)')}"].value == data.tolerance
+    about = wb["About"]
+    assert "Store 8 · Cuenca · BABY CARE" in str(about[f"B{_row_of(about, 'Not planned')}"].value)

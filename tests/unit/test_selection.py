@@ -4,7 +4,12 @@ import pandas as pd
 import pytest
 
 from forecasting.metrics import resolve_metric
-from forecasting.selection import SelectionRule, parse_constraint, select_models
+from forecasting.selection import (
+    CONSTRAINT_FALLBACK,
+    SelectionRule,
+    parse_constraint,
+    select_models,
+)
 
 SPECS = {name: resolve_metric(name) for name in ("wape", "mae", "bias", "coverage_80")}
 ORDER = ["naive", "profile", "lgbm"]
@@ -43,11 +48,55 @@ def test_constraint_excludes_the_biased_model():
     assert "2 of 3" in out.loc[0, "reason"]
 
 
-def test_fallback_when_nothing_qualifies():
+def test_when_nothing_qualifies_the_best_on_the_primary_metric_not_the_fixed_fallback():
     rule = SelectionRule("wape", constraints=("wape < 0.01",), fallback="profile")
     out = select_models(evidence(BASE), rule, SPECS, ORDER)
-    assert list(out["model_key"]) == ["profile", "profile"]
-    assert out["reason"].str.startswith("fallback").all()
+    assert list(out["model_key"]) == ["lgbm", "naive"]
+    assert out["reason"].str.startswith(CONSTRAINT_FALLBACK).all()
+    assert out["reason"].str.endswith("best on wape").all()
+
+
+def test_the_named_fallback_only_without_any_score():
+    nan = float("nan")
+    values = {(1, k): {"wape": nan, "mae": nan, "bias": nan, "coverage_80": nan} for k in ORDER}
+    out = select_models(evidence(values), SelectionRule("wape", fallback="profile"), SPECS, ORDER)
+    assert out.loc[0, "model_key"] == "profile" and "no candidate had a score" in out.loc[0, "reason"]
+
+
+# Ten series: eight large and regular, two tiny and intermittent (20 %). Per-series bias of the
+# tiny ones is hundreds of % for every candidate; their volume is 0.1 % of the total.
+HIJACK = {}
+for sid in range(1, 11):
+    tiny = sid > 8
+    for key, (wape, bias) in {"naive": (0.30, 2.0), "profile": (0.12, -3.0),
+                              "lgbm": (0.08, 1.0)}.items():
+        HIJACK[(sid, key)] = {"wape": wape * (3 if tiny else 1), "mae": wape * 100,
+                              "bias": (600.0 if key == "lgbm" else 250.0) if tiny else bias,
+                              "coverage_80": 0.8}
+VOLUMES = pd.DataFrame([(sid, fold, 10.0 if sid > 8 else 5000.0) for sid in range(1, 11)
+                        for fold in (1, 2)], columns=["series_id", "fold", "volume"])
+
+
+@pytest.mark.parametrize("aggregate, key, fell_back", [
+    ("volume_weighted", "lgbm", False), ("median", "lgbm", False), ("mean", "lgbm", True)])
+def test_small_intermittent_series_cannot_hijack_a_global_constraint(aggregate, key, fell_back):
+    rule = SelectionRule("wape", constraints=("abs(bias) <= 10",), level="global",
+                         fallback="naive", aggregate=aggregate)
+    out = select_models(evidence(HIJACK), rule, SPECS, ORDER, volumes=VOLUMES)
+    assert set(out["model_key"]) == {key}
+    assert out["reason"].str.startswith(CONSTRAINT_FALLBACK).all() == fell_back
+
+
+def test_volume_weighted_wape_is_the_pooled_wape():
+    # Series 1: |e| 10 of 100; series 2: |e| 90 of 300 -> pooled 100 / 400 = 0.25.
+    ev = evidence({(1, "naive"): {"wape": 0.10}, (2, "naive"): {"wape": 0.30}}, folds=1)
+    vol = pd.DataFrame({"series_id": [1, 2], "fold": [1, 1], "volume": [100.0, 300.0]})
+    rule = SelectionRule("wape", level="global", fallback="naive")
+    out = select_models(ev, rule, {"wape": SPECS["wape"]}, ["naive"], volumes=vol)
+    assert out["score"].tolist() == pytest.approx([0.25, 0.25])
+    mean = SelectionRule("wape", level="global", fallback="naive", aggregate="mean")
+    out = select_models(ev, mean, {"wape": SPECS["wape"]}, ["naive"], volumes=vol)
+    assert out["score"].tolist() == pytest.approx([0.20, 0.20])
 
 
 def test_weighted_score_is_relative_to_the_best():

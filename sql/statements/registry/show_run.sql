@@ -18,6 +18,7 @@ select
     extract(epoch from r.finished_at - r.started_at)::float8 as duration_s,
     r.host,
     r.started_by,
+    r.warnings,
     (p.run_id is not null) as is_plan
 from forecast.run as r
 left join forecast.plan_of_record as p on p.run_id = r.run_id

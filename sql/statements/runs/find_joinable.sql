@@ -8,5 +8,6 @@ where target_month = %(month)s
   and kind = %(kind)s
   and shard_count = %(shard_count)s
   and status = 'running'
+  and (params ->> 'discontinued_days') is not distinct from %(discontinued_days)s::text
 order by run_id desc
 limit 1

@@ -1,4 +1,5 @@
--- a succeeded run with the same month, data version, config and kind (the plan of record first)
+-- a succeeded run with the same month, data version, config, kind and discontinued-series
+-- setting (the plan of record first)
 -- grain: at most one run
 select r.run_id
 from forecast.run as r
@@ -8,5 +9,6 @@ where r.target_month = %(month)s
   and r.config_sha256 = %(config_sha256)s
   and r.kind = %(kind)s
   and r.status = 'succeeded'
+  and (r.params ->> 'discontinued_days') is not distinct from %(discontinued_days)s::text
 order by (p.run_id is not null) desc, r.run_id desc
 limit 1

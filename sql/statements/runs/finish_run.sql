@@ -3,6 +3,7 @@ update forecast.run
 set
     status = 'succeeded',
     metrics = %(metrics)s,
+    warnings = %(warnings)s::text[],
     finished_at = clock_timestamp()
 where run_id = %(run_id)s
   and status = 'running'

@@ -1,0 +1,169 @@
+"""Fold forecasts: every candidate fitted on each period's training window, forecasting its month.
+
+A period is a warm-up fold (number <= 0), an evaluation fold (1..n) or the final fit
+(n + 1); days are integer day numbers since :data:`EPOCH`. Per-series candidates are
+fitted in worker processes on numpy arrays, chunk by chunk; global candidates once
+per period on the whole frame. The outputs, keyed ``(model_key, period number)``, are
+the raw material of combinations, intervals, metrics and the final forecast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_all_start_methods, get_context
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from forecasting.backtest import Fold
+from forecasting.calendar import target_month
+from forecasting.experiments import Candidate
+from forecasting.models import MODELS
+from forecasting.progress import progress as progress_steps
+from forecasting.progress import progress_bar
+
+__all__ = ["EPOCH", "Output", "Period", "SeriesArrays", "day_number", "periods_for",
+           "build_model", "fit_local", "fit_global", "MIN_TRAIN_DAYS"]
+
+logger = logging.getLogger(__name__)
+
+EPOCH = np.datetime64("1970-01-01", "D")
+Output = dict[str, np.ndarray]  # {"mean": (h,), "lo-80": (h,), ...}
+SeriesArrays = tuple[int, np.ndarray, np.ndarray]  # (series_id, y (n,), X (n, len(EXOG)))
+MIN_TRAIN_DAYS = 28  # a per-series model needs at least four weeks of history in its window
+_CHUNK = 8  # series per worker task: small enough to balance, large enough to amortise IPC
+
+
+@dataclass(frozen=True)
+class Period:
+    """One period of the backtest in day numbers: train on [train_start, cutoff], test [start, end]."""
+
+    number: int  # 0 warm-up, 1..n folds, n + 1 final
+    train_start: int | None  # day numbers since epoch
+    cutoff: int
+    start: int
+    end: int
+
+
+def day_number(value: dt.date | pd.Timestamp) -> int:
+    """Days since 1970-01-01 of a date."""
+    return int((np.datetime64(pd.Timestamp(value).date(), "D") - EPOCH).astype(np.int64))  # type: ignore[attr-defined]
+
+
+def periods_for(folds: Sequence[Fold], cutoff: dt.date, history_days: int | None) -> list[Period]:
+    """The folds as periods, plus the final period (the month after ``cutoff``)."""
+    out = [Period(f.number, day_number(f.train_start) if f.train_start else None,
+                  day_number(f.cutoff), day_number(f.test_start), day_number(f.test_end))
+           for f in folds]
+    start, end = target_month(cutoff)
+    train_start = day_number(cutoff) - history_days + 1 if history_days else None
+    out.append(Period(folds[-1].number + 1, train_start, day_number(cutoff), day_number(start),
+                      day_number(end)))
+    return out
+
+
+def build_model(candidate: Candidate, seed: int) -> Any:
+    """A fresh model; the run's seed goes to models that take one unless the file sets it."""
+    cls = MODELS[candidate.model]
+    params = dict(candidate.params)
+    if "seed" in inspect.signature(cls).parameters and "seed" not in params:
+        params["seed"] = seed
+    return cls(**params)
+
+
+def _fit_chunk(task: tuple) -> list[tuple[int, dict, dict, dict, dict]]:
+    """Worker: fit every local candidate on every period for a chunk of series.
+
+    Returns per series ``(series_id, {(key, period): Output}, {key: seconds}, {key: failures},
+    {key: first error as "Type: message"})``.
+    """
+    chunk, candidates, periods, levels, seed = task
+    out = []
+    for series_id, y, X in chunk:
+        t0 = int(X[0, 0])
+        outputs: dict[tuple[str, int], Output] = {}
+        seconds: dict[str, float] = defaultdict(float)
+        failures: dict[str, int] = defaultdict(int)
+        errors: dict[str, str] = {}
+        for p in periods:
+            lo = 0 if p.train_start is None else max(0, p.train_start - t0)
+            hi, a, b = p.cutoff - t0 + 1, p.start - t0, p.end - t0 + 1
+            if hi - lo < MIN_TRAIN_DAYS or not np.isfinite(y[lo:hi]).any():
+                continue  # too little history (a new store): no forecast, no evidence
+            for cand in candidates:
+                started = time.perf_counter()
+                try:
+                    model = build_model(cand, seed).fit(y[lo:hi], X[lo:hi])
+                    outputs[(cand.key, p.number)] = model.predict(b - a, X[a:b], levels=levels)
+                except Exception as exc:  # one bad series must not stop 1,000 others
+                    logger.debug("candidate failed", extra={"series_id": series_id,
+                                                            "model": cand.label}, exc_info=True)
+                    failures[cand.key] += 1
+                    errors.setdefault(cand.key, f"{type(exc).__name__}: {exc}"[:300])
+                seconds[cand.key] += time.perf_counter() - started
+        out.append((series_id, outputs, dict(seconds), dict(failures), errors))
+    return out
+
+
+def fit_local(arrays: Sequence[SeriesArrays], candidates: Sequence[Candidate],
+              periods: Sequence[Period], levels: Sequence[int], seed: int, workers: int,
+              progress: bool) -> list[tuple[int, dict, dict, dict, dict]]:
+    """Fold forecasts of the per-series candidates, one tuple per series (see ``_fit_chunk``)."""
+    tasks = [(arrays[i : i + _CHUNK], candidates, periods, levels, seed)
+             for i in range(0, len(arrays), _CHUNK)]
+    bar = progress_bar(total=len(arrays), desc="per-series models", enabled=progress)
+    results = []
+    if workers <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            results.extend(_fit_chunk(task))
+            bar.update(len(task[0]))
+    else:
+        # fork where available: spawn would re-import the caller's __main__ (scripts without a
+        # main guard break) and costs seconds per worker. Workers never run LightGBM/OpenMP,
+        # so inheriting the parent's thread pools after fork is harmless.
+        method = "fork" if "fork" in get_all_start_methods() else "spawn"
+        with ProcessPoolExecutor(workers, mp_context=get_context(method)) as pool:
+            for part in pool.map(_fit_chunk, tasks):
+                results.extend(part)
+                bar.update(len(part))
+    bar.close()
+    return results
+
+
+def fit_global(frame: pd.DataFrame, shard_ids: np.ndarray, candidates: Sequence[Candidate],
+               periods: Sequence[Period], seed: int, progress: bool
+               ) -> tuple[dict[int, dict[tuple[str, int], Output]], dict[str, float], list[str]]:
+    """Fit each global candidate once per period on ALL series; keep the shard's output.
+
+    A global model that raises for a period gives no output for that period (the series
+    fall back to other candidates) and a warning for the run, never a failed run.
+    """
+    outputs: dict[int, dict[tuple[str, int], Output]] = defaultdict(dict)
+    seconds: dict[str, float] = {}
+    warnings: list[str] = []
+    for cand in candidates:
+        started = time.perf_counter()
+        for p in progress_steps(periods, desc=f"global {cand.label}", enabled=progress):
+            try:
+                model = build_model(cand, seed).fit_frame(frame, pd.Timestamp(EPOCH + p.cutoff))
+                pred = model.predict_frame(pd.Timestamp(EPOCH + p.start),
+                                           pd.Timestamp(EPOCH + p.end))
+            except Exception as exc:
+                logger.warning("global candidate failed", exc_info=True,
+                               extra={"model": cand.label, "period": p.number})
+                warnings.append(f"global model {cand.label} failed on period {p.number}: "
+                                f"{type(exc).__name__}: {exc}"[:300])
+                continue
+            pred = pred[pred["series_id"].isin(shard_ids)]
+            for series_id, part in pred.groupby("series_id", sort=True):
+                outputs[series_id][(cand.key, p.number)] = {"mean": part["mean"].to_numpy()}
+        seconds[cand.key] = time.perf_counter() - started
+    return outputs, seconds, warnings
