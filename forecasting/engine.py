@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.backtest import Fold, rolling_origin_folds
-from forecasting.calendar import target_month
+from forecasting.calendar import Calendar, MonthCalendar, target_period
 from forecasting.evaluation import EPOCH, Output, candidate_frames, evaluate_series
 from forecasting.experiments import Candidate, ExperimentConfig
 from forecasting.models import EXOG, MODELS, library_versions
@@ -69,20 +69,22 @@ def _day(value: dt.date | pd.Timestamp) -> int:
     return int((np.datetime64(pd.Timestamp(value).date(), "D") - EPOCH).astype(np.int64))  # type: ignore[attr-defined]
 
 
-def _periods(folds: list[Fold], cutoff: dt.date, history_days: int | None) -> list[_Period]:
+def _periods(folds: list[Fold], cutoff: dt.date, history_days: int | None,
+             calendar: Calendar) -> list[_Period]:
     out = [_Period(f.number, _day(f.train_start) if f.train_start else None, _day(f.cutoff),
                    _day(f.test_start), _day(f.test_end)) for f in folds]
-    start, end = target_month(cutoff)
+    target = target_period(calendar, cutoff)
+    start, end = target.start, target.end
     train_start = _day(cutoff) - history_days + 1 if history_days else None
     out.append(_Period(folds[-1].number + 1, train_start, _day(cutoff), _day(start), _day(end)))
     return out
 
 
-def _validate(frame: pd.DataFrame, cutoff: dt.date) -> pd.DataFrame:
+def _validate(frame: pd.DataFrame, cutoff: dt.date, calendar: Calendar) -> pd.DataFrame:
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"input frame: missing column(s) {missing}")
-    target_month(cutoff)  # raises when cutoff is not a month end
+    target = target_period(calendar, cutoff)  # raises when cutoff is not a period end
     frame = frame.sort_values(["series_id", "ds"], kind="stable").reset_index(drop=True)
     frame["ds"] = pd.to_datetime(frame["ds"]).astype("datetime64[ns]")
     for column in ("promo", "is_open", "is_holiday", "school_holiday"):
@@ -93,7 +95,7 @@ def _validate(frame: pd.DataFrame, cutoff: dt.date) -> pd.DataFrame:
     if not gaps.empty:
         raise ValueError(f"input frame: column 'ds' has gaps or duplicates for series "
                          f"{gaps.index[:5].tolist()}")
-    end = pd.Timestamp(target_month(cutoff)[1])
+    end = pd.Timestamp(target.end)
     short = span[span["max"] < end]
     if not short.empty:
         raise ValueError(f"input frame: series {short.index[:5].tolist()} end before {end.date()}"
@@ -192,14 +194,17 @@ def run_engine(
     workers: int | None = None,
     progress: bool = True,
     keep_candidates: bool = False,
+    calendar: Calendar | None = None,
 ) -> EngineResult:
-    """Backtest, select and forecast the calendar month after ``cutoff``.
+    """Backtest, select and forecast the period after ``cutoff`` (a calendar month by default).
 
     ``frame``: one row per (series_id, ds), columns :data:`REQUIRED_COLUMNS` plus
     optional store_id, group_id, store_type; daily without gaps up to the end of the
     target month. Only series with ``series_id % n == i - 1`` for ``shard=(i, n)`` are
     fitted and returned; global models always train on every series in ``frame``.
     ``keep_candidates`` also returns every candidate's final and fold forecasts.
+    ``calendar`` (default: calendar months) cuts the target and the backtest folds into
+    its periods; ``cutoff`` must be the last day of one of them.
     """
     started = time.perf_counter()
     index, count = shard
@@ -212,7 +217,8 @@ def run_engine(
     if group_by and group_by not in frame.columns:
         raise ValueError(f"input frame: selection.group_by column {group_by!r} is missing")
     workers = workers or os.cpu_count() or 1
-    frame = _validate(frame, cutoff)
+    calendar = calendar if calendar is not None else MonthCalendar()
+    frame = _validate(frame, cutoff, calendar)
     ids = np.unique(frame["series_id"].to_numpy())
     shard_ids = ids[ids % count == index - 1]
     kinds = {c.key: MODELS[c.model] for c in config.candidates}
@@ -221,8 +227,8 @@ def run_engine(
     local = [c for c in config.candidates if c not in combos and c not in globals_]
     warmup = config.backtest.warmup_folds
     folds = list(rolling_origin_folds(cutoff, config.backtest.folds, warmup_folds=warmup,
-                                      history_days=config.backtest.history_days))
-    periods = _periods(folds, cutoff, config.backtest.history_days)
+                                      history_days=config.backtest.history_days, calendar=calendar))
+    periods = _periods(folds, cutoff, config.backtest.history_days, calendar)
     final_no = periods[-1].number
     sub = frame[frame["series_id"].isin(shard_ids)]
     sid = sub["series_id"].to_numpy()
