@@ -118,7 +118,8 @@ class Period:
 class Calendar(Protocol):
     """What the system needs of a calendar: which period a day is in, and stepping by periods."""
 
-    kind: str
+    @property
+    def kind(self) -> str: ...
 
     def period_of(self, day: dt.date) -> Period: ...
 
