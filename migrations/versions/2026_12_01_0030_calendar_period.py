@@ -77,9 +77,14 @@ def upgrade() -> None:
     drop_objects(bind, REBUILT)
     create_objects(bind, _versions(REPLACED, ".v2") + _versions(REBUILT, ".v2"))
     bind.connection.driver_connection.execute(statement("mart/grant"))
+    # A run's month is the first day of a period of the calendar (checked by planfact.periods
+    # when it is given), no longer always the 1st of a calendar month.
+    op.drop_constraint("run_target_month_first_day", "run", schema="forecast", type_="check")
 
 
 def downgrade() -> None:
+    op.create_check_constraint("run_target_month_first_day", "run", "extract(day from target_month) = 1",
+                               schema="forecast")
     bind = op.get_bind()
     drop_objects(bind, _versions(REBUILT, ".v2"))
     create_objects(bind, REPLACED + REBUILT)
