@@ -43,7 +43,8 @@ def upgrade() -> None:
         "calendar_setting",
         sa.Column("singleton", sa.Boolean, primary_key=True, server_default=sa.true()),
         sa.Column("kind", sa.Text, nullable=False, comment="month, 445, 454 or 544"),
-        sa.Column("spec", sa.Text, nullable=False, comment="the whole definition, e.g. 445 year-end jan, weeks end fri (last)"),
+        sa.Column("spec", sa.Text, nullable=False,
+                  comment="the whole definition, e.g. 445 year-end jan, weeks end fri (last)"),
         sa.Column("recorded_at", sa.TIMESTAMP(timezone=True), nullable=False, server_default=sa.func.now()),
         sa.CheckConstraint("singleton", name="calendar_setting_one_row"),
         schema="core",
@@ -70,7 +71,7 @@ def upgrade() -> None:
         schema="core",
     )
     # 0003 granted on the tables and functions that existed then; grant the new ones explicitly
-    op.execute("grant select, insert, update, delete on core.calendar_setting, core.calendar_period to planfact_etl")
+    op.execute("grant select, insert, update on core.calendar_setting, core.calendar_period to planfact_etl")
     bind = op.get_bind()
     create_objects(bind, ["core/period_end"])
     op.execute("grant execute on all functions in schema core to planfact_etl")
