@@ -28,6 +28,7 @@ __all__ = [
     "Calendar",
     "MonthCalendar",
     "periods_between",
+    "target_period",
 ]
 
 _MONTH_TEXT = re.compile(r"^(\d{4})-(\d{2})(?:-01)?$")
@@ -117,7 +118,8 @@ class Period:
 class Calendar(Protocol):
     """What the system needs of a calendar: which period a day is in, and stepping by periods."""
 
-    kind: str
+    @property
+    def kind(self) -> str: ...
 
     def period_of(self, day: dt.date) -> Period: ...
 
@@ -164,3 +166,17 @@ def periods_between(calendar: Calendar, first: dt.date, last: dt.date) -> list[P
         out.append(period)
         period = calendar.shift(period, 1)
     return out
+
+
+def target_period(calendar: Calendar, cutoff: dt.date) -> Period:
+    """The period after ``cutoff``, which must be the last day of a period of ``calendar``.
+
+    On calendar months this is :func:`target_month` as a :class:`Period` (same error).
+    """
+    if isinstance(calendar, MonthCalendar):
+        start, _end = target_month(cutoff)
+        return calendar.period_of(start)
+    period = calendar.period_of(cutoff + dt.timedelta(days=1))
+    if period.start != cutoff + dt.timedelta(days=1):
+        raise ValueError(f"cutoff {cutoff} is not the last day of a period of the calendar")
+    return period

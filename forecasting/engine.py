@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.backtest import rolling_origin_folds
-from forecasting.calendar import target_month
+from forecasting.calendar import Calendar, MonthCalendar, target_period
 from forecasting.coldstart import DESCRIPTION as COLD_START_RULE
 from forecasting.coldstart import MODEL_NAME as COLD_START
 from forecasting.coldstart import cold_start_profile
@@ -63,11 +63,11 @@ class EngineResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _validate(frame: pd.DataFrame, cutoff: dt.date) -> pd.DataFrame:
+def _validate(frame: pd.DataFrame, cutoff: dt.date, calendar: Calendar) -> pd.DataFrame:
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"input frame: missing column(s) {missing}")
-    target_month(cutoff)  # raises when cutoff is not a month end
+    target = target_period(calendar, cutoff)  # raises when cutoff is not a period end
     frame = frame.sort_values(["series_id", "ds"], kind="stable").reset_index(drop=True)
     frame["ds"] = pd.to_datetime(frame["ds"]).astype("datetime64[ns]")
     for column in ("promo", "is_open", "is_holiday", "school_holiday"):
@@ -78,7 +78,7 @@ def _validate(frame: pd.DataFrame, cutoff: dt.date) -> pd.DataFrame:
     if not gaps.empty:
         raise ValueError(f"input frame: column 'ds' has gaps or duplicates for series "
                          f"{gaps.index[:5].tolist()}")
-    end = pd.Timestamp(target_month(cutoff)[1])
+    end = pd.Timestamp(target.end)
     short = span[span["max"] < end]
     if not short.empty:
         raise ValueError(f"input frame: series {short.index[:5].tolist()} end before {end.date()}"
@@ -99,14 +99,17 @@ def run_engine(
     workers: int | None = None,
     progress: bool = True,
     keep_candidates: bool = False,
+    calendar: Calendar | None = None,
 ) -> EngineResult:
-    """Backtest, select and forecast the calendar month after ``cutoff``.
+    """Backtest, select and forecast the period after ``cutoff`` (a calendar month by default).
 
     ``frame``: one row per (series_id, ds), columns :data:`REQUIRED_COLUMNS` plus
     optional store_id, group_id, store_type; daily without gaps up to the end of the
     target month. Only series with ``series_id % n == i - 1`` for ``shard=(i, n)`` are
     fitted and returned; global models always train on every series in ``frame``.
     ``keep_candidates`` also returns every candidate's final and fold forecasts.
+    ``calendar`` (default: calendar months) cuts the target and the backtest folds into
+    its periods; ``cutoff`` must be the last day of one of them.
     """
     started = time.perf_counter()
     index, count = shard
@@ -119,7 +122,8 @@ def run_engine(
     if group_by and group_by not in frame.columns:
         raise ValueError(f"input frame: selection.group_by column {group_by!r} is missing")
     workers = workers or os.cpu_count() or 1
-    frame = _validate(frame, cutoff)
+    calendar = calendar if calendar is not None else MonthCalendar()
+    frame = _validate(frame, cutoff, calendar)
     ids = np.unique(frame["series_id"].to_numpy())
     shard_ids = ids[ids % count == index - 1]
     kinds = {c.key: MODELS[c.model] for c in config.candidates}
@@ -128,8 +132,8 @@ def run_engine(
     local = [c for c in config.candidates if c not in combos and c not in globals_]
     warmup = config.backtest.warmup_folds
     folds = list(rolling_origin_folds(cutoff, config.backtest.folds, warmup_folds=warmup,
-                                      history_days=config.backtest.history_days))
-    periods = periods_for(folds, cutoff, config.backtest.history_days)
+                                      history_days=config.backtest.history_days, calendar=calendar))
+    periods = periods_for(folds, cutoff, config.backtest.history_days, calendar)
     final_no = periods[-1].number
     sub = frame[frame["series_id"].isin(shard_ids)]
     sid = sub["series_id"].to_numpy()

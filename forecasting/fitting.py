@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.backtest import Fold
-from forecasting.calendar import target_month
+from forecasting.calendar import Calendar, MonthCalendar, target_period
 from forecasting.experiments import Candidate
 from forecasting.models import MODELS
 from forecasting.progress import progress as progress_steps
@@ -58,12 +58,14 @@ def day_number(value: dt.date | pd.Timestamp) -> int:
     return int((np.datetime64(pd.Timestamp(value).date(), "D") - EPOCH).astype(np.int64))  # type: ignore[attr-defined]
 
 
-def periods_for(folds: Sequence[Fold], cutoff: dt.date, history_days: int | None) -> list[Period]:
-    """The folds as periods, plus the final period (the month after ``cutoff``)."""
+def periods_for(folds: Sequence[Fold], cutoff: dt.date, history_days: int | None,
+                calendar: Calendar | None = None) -> list[Period]:
+    """The folds as periods, plus the final period (the calendar's period after ``cutoff``)."""
     out = [Period(f.number, day_number(f.train_start) if f.train_start else None,
                   day_number(f.cutoff), day_number(f.test_start), day_number(f.test_end))
            for f in folds]
-    start, end = target_month(cutoff)
+    target = target_period(calendar if calendar is not None else MonthCalendar(), cutoff)
+    start, end = target.start, target.end
     train_start = day_number(cutoff) - history_days + 1 if history_days else None
     out.append(Period(folds[-1].number + 1, train_start, day_number(cutoff), day_number(start),
                       day_number(end)))

@@ -74,6 +74,16 @@ class Settings(BaseSettings):
     # does not plan it and records it (forecast.run_excluded_series). 0 plans every series.
     discontinued_days: int = Field(default=28, ge=0, le=3660,
                                    description="Days without actuals after which a series is not planned.")
+    # The installation's calendar (planfact.calendars), recorded in the database at first use:
+    # every "month" of the system (run, report, mart, DAG) is a period of it.
+    calendar: str = Field(default="month",
+                          description="month (calendar months) or a retail calendar: 445, 454 or 544.")
+    fiscal_year_end_month: int = Field(default=1, ge=1, le=12,
+                                       description="Month (1..12) in which the fiscal year ends.")
+    fiscal_week_end: str = Field(default="sat", description="Weekday fiscal weeks end on: mon..sun.")
+    fiscal_week_rule: str = Field(default="last",
+                                  description="Year end: the 'last' such weekday of its month or the "
+                                              "'nearest' to the month's end.")
     # Liveness of runs (planfact.runs.lease): how often a working process shows it is alive,
     # and how long a sharded run may wait with no process on it (between its Airflow tasks,
     # retries included) before it counts as abandoned. Longer than Airflow's longest retry delay.
@@ -121,6 +131,30 @@ class Settings(BaseSettings):
     @classmethod
     def _check_bridge_level(cls, value: str | None) -> str | None:
         return value.strip().lower() or None if value else None
+
+    @field_validator("calendar")
+    @classmethod
+    def _check_calendar(cls, value: str) -> str:
+        kind = str(value).strip().lower().replace("-", "")
+        if kind not in {"month", "445", "454", "544"}:
+            raise ValueError(f"expected month, 445, 454 or 544, got {value!r}")
+        return kind
+
+    @field_validator("fiscal_week_end")
+    @classmethod
+    def _check_week_end(cls, value: str) -> str:
+        day = str(value).strip().lower()[:3]
+        if day not in {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}:
+            raise ValueError(f"expected a weekday mon..sun, got {value!r}")
+        return day
+
+    @field_validator("fiscal_week_rule")
+    @classmethod
+    def _check_week_rule(cls, value: str) -> str:
+        rule = str(value).strip().lower()
+        if rule not in {"last", "nearest"}:
+            raise ValueError(f"expected last or nearest, got {value!r}")
+        return rule
 
     @field_validator("log_level")
     @classmethod

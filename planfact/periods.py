@@ -6,6 +6,10 @@ inside, months are dates and their arithmetic is :mod:`forecasting.calendar`'s. 
 days lie within the calendar the database holds (``core.calendar``, 2000-01-01..2040-12-31),
 the range every file's dates are checked against.
 
+On a fiscal calendar (``planfact.calendars``) a "month" is a period of it: ``parse_period``
+reads ``FY2015-P07`` (or ``2015-P07``, ``FY2015 P7``) or any day inside the period, and gives
+the period's first day; on calendar months it is ``parse_month``, word for word.
+
 Command-line arguments use the ``*_argument`` variants (argparse ``type=``): argparse then
 names the argument, so every command words a bad month the same way.
 """
@@ -16,12 +20,15 @@ import argparse
 import datetime as dt
 import re
 
+from forecasting.calendar import Calendar, MonthCalendar
 from planfact.errors import UsageError
 
 __all__ = [
     "FIRST_DAY",
     "LAST_DAY",
     "parse_month",
+    "parse_period",
+    "period_problem",
     "parse_day",
     "parse_shard",
     "month_argument",
@@ -67,6 +74,38 @@ def month_argument(value: str) -> dt.date:
     if month is None:
         raise argparse.ArgumentTypeError(problem)
     return month
+
+
+def period_problem(value: str | dt.date, calendar: Calendar) -> tuple[dt.date | None, str]:
+    """(the first day of the period, '') or (None, what is wrong with ``value``)."""
+    if isinstance(calendar, MonthCalendar):
+        return _month_problem(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    day: dt.date | None = value if isinstance(value, dt.date) else None
+    if day is None and _DAY.match(str(value).strip()):
+        day, problem = _day_problem(str(value))
+        if day is None:
+            return None, problem
+    if day is not None:
+        if not FIRST_DAY <= day <= LAST_DAY:
+            return None, f"expected a day in {FIRST_DAY}..{LAST_DAY} (the calendar), got {day}"
+        return calendar.period_of(day).start, ""
+    try:
+        period = calendar.parse(str(value))
+    except ValueError:
+        return None, f"expected a fiscal period such as FY2015-P07, or a day in it, got {value!r}"
+    if period.end < FIRST_DAY or period.start > LAST_DAY:
+        return None, f"expected a period within {FIRST_DAY}..{LAST_DAY} (the calendar), got {value!r}"
+    return period.start, ""
+
+
+def parse_period(value: str | dt.date, calendar: Calendar) -> dt.date:
+    """The first day of the period of ``calendar`` that ``value`` names (months: ``parse_month``)."""
+    start, problem = period_problem(value, calendar)
+    if start is None:
+        raise UsageError(f"month: {problem}")
+    return start
 
 
 def _day_problem(value: str) -> tuple[dt.date | None, str]:

@@ -40,18 +40,18 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from forecasting.calendar import next_month
+from forecasting.calendar import Calendar, MonthCalendar
+from planfact.calendars import installation_calendar, period_label, use_calendar
 from planfact.config import Settings, load_settings
 from planfact.db.connect import connect
 from planfact.db.queries import execute, fetch_all, fetch_one
 from planfact.db.server import resolve_url
 from planfact.errors import PlanfactError
-from planfact.periods import parse_month
+from planfact.landing import LandingFile, due_files, landing_files
+from planfact.periods import parse_period
 from planfact.versions import latest_version, version_as_of_month
 
 __all__ = [
@@ -72,20 +72,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_MONTHLY = re.compile(r"^(?P<kind>actuals|plan)_(?P<month>\d{4}-\d{2})(?:[_-][\w-]*)?\.csv(?:\.gz)?$")
-_REFERENCE = re.compile(r"^(?P<kind>stores|holidays)(?:[_-][\w-]*)?\.csv(?:\.gz)?$")
-# Reference data first (actuals name their stores), then actuals, then the plans.
-_ORDER = {"stores": 0, "holidays": 1, "actuals": 2, "plan": 3}
 WEBHOOK_TIMEOUT_S = 10.0
-
-
-@dataclass(frozen=True)
-class LandingFile:
-    """One recognised file of the landing folder; ``month`` is None for reference data."""
-
-    kind: str
-    month: dt.date | None
-    path: Path
 
 
 def task_settings(database_url: str | None = None) -> Settings:
@@ -107,8 +94,11 @@ def task_settings(database_url: str | None = None) -> Settings:
     return settings
 
 
-def interval_month(moment: dt.datetime | dt.date | None) -> str:
+def interval_month(moment: dt.datetime | dt.date | None, calendar: Calendar | None = None) -> str:
     """``'YYYY-MM'`` of an edge of a DAG run's data interval (start: the closed month; end: the next).
+
+    On a fiscal ``calendar`` the edge is a period's first day and comes back as that day
+    (``'2012-10-27'``), which ``parse_period`` reads as the period holding it.
 
     A manual trigger without a logical date has no data interval, hence no month: that is
     refused at once with PlanfactError (which the DAG's retry policy never retries) saying
@@ -121,24 +111,9 @@ def interval_month(moment: dt.datetime | dt.date | None) -> str:
             "`airflow dags trigger planfact_monthly --logical-date 2015-08-01T00:00:00+00:00` runs "
             "July 2015"
         )
+    if calendar is not None and not isinstance(calendar, MonthCalendar):
+        return f"{moment:%Y-%m-%d}"
     return f"{moment:%Y-%m}"
-
-
-def landing_files(landing_dir: Path) -> list[LandingFile]:
-    """The recognised files of ``landing_dir`` in load order (kind, month, name)."""
-    if not landing_dir.is_dir():
-        return []
-    found: list[LandingFile] = []
-    for path in landing_dir.iterdir():
-        if not path.is_file():
-            continue
-        if match := _MONTHLY.match(path.name):
-            year, month = map(int, match["month"].split("-"))
-            if 1 <= month <= 12:
-                found.append(LandingFile(match["kind"], dt.date(year, month, 1), path))
-        elif match := _REFERENCE.match(path.name):
-            found.append(LandingFile(match["kind"], None, path))
-    return sorted(found, key=lambda f: (_ORDER[f.kind], f.month or dt.date.min, f.path.name))
 
 
 def _month_loaded(conn: Any, month: dt.date) -> bool:
@@ -146,28 +121,30 @@ def _month_loaded(conn: Any, month: dt.date) -> bool:
     return bool(row and row[0])
 
 
+def _label(calendar: Calendar, start: dt.date) -> str:
+    """``2015-07`` or ``FY2012-P10``: the period starting on ``start``."""
+    return period_label(calendar, calendar.period_of(start))
+
+
 def actuals_available(settings: Settings, month: str | dt.date) -> bool:
     """True when the actuals of ``month`` can be landed: a file named for it, or already loaded.
 
     The sensor of the DAG pokes this; it never loads anything.
     """
-    target = parse_month(month)
-    if any(f.kind == "actuals" and f.month == target for f in landing_files(settings.landing_dir)):
+    calendar = installation_calendar(settings)
+    target = parse_period(month, calendar)
+    files = landing_files(settings.landing_dir, calendar)
+    if any(f.kind == "actuals" and f.month == target for f in files):
         return True
     with connect(resolve_url(settings), autocommit=True) as conn:
+        use_calendar(conn, settings)
         loaded = _month_loaded(conn, target)
     if not loaded:
         log.info(
             "waiting for actuals",
-            extra={"month": f"{target:%Y-%m}", "landing": str(settings.landing_dir)},
+            extra={"month": _label(calendar, target), "landing": str(settings.landing_dir)},
         )
     return loaded
-
-
-def _due(files: Iterable[LandingFile], month: dt.date) -> list[LandingFile]:
-    """The files a run for ``month`` may load: nothing named after the month it closes (+1 for plans)."""
-    limit = {"actuals": month, "plan": next_month(month)}
-    return [f for f in files if f.month is None or f.month <= limit[f.kind]]
 
 
 def _load_file(conn: Any, item: LandingFile, loaded_by: str) -> None:
@@ -203,9 +180,11 @@ def land_actuals(settings: Settings, month: str | dt.date, *, loaded_by: str = "
     """
     from planfact.db.locks import advisory_lock
 
-    target = parse_month(month)
+    calendar = installation_calendar(settings)
+    target = parse_period(month, calendar)
+    label = _label(calendar, target)
     url = resolve_url(settings)
-    files = _due(landing_files(settings.landing_dir), target)
+    files = due_files(landing_files(settings.landing_dir, calendar), target, calendar)
     # One lander at a time (a DAG run and the demo on one database): the lock is held by a
     # second connection's transaction while each load commits on its own (the loader also
     # serializes single loads, so a manual `planfact load` cannot interleave either).
@@ -215,6 +194,7 @@ def land_actuals(settings: Settings, month: str | dt.date, *, loaded_by: str = "
         advisory_lock(lock_conn, "pipeline", "land"),
         connect(url, autocommit=True) as conn,
     ):
+        use_calendar(conn, settings)
         before = latest_version(conn)
         for item in files:
             _load_file(conn, item, loaded_by)
@@ -225,12 +205,12 @@ def land_actuals(settings: Settings, month: str | dt.date, *, loaded_by: str = "
             where = (
                 f"{', '.join(named)} in {settings.landing_dir} hold no rows of it"
                 if named
-                else f"{settings.landing_dir} has no file actuals_{target:%Y-%m}*.csv[.gz]"
+                else f"{settings.landing_dir} has no file actuals_{label}*.csv[.gz]"
             )
-            raise PlanfactError(f"no actuals of {target:%Y-%m}: no data version holds them and {where}")
+            raise PlanfactError(f"no actuals of {label}: no data version holds them and {where}")
         version = version_as_of_month(conn, target) or latest_version(conn)
         newest = latest_version(conn)
-    log.info("actuals landed", extra={"month": f"{target:%Y-%m}", "version": version, "newest": newest})
+    log.info("actuals landed", extra={"month": label, "version": version, "newest": newest})
     return version
 
 
@@ -239,6 +219,7 @@ def prepare_mart(settings: Settings) -> None:
     from planfact.mart import check_mart, refresh_mart
 
     with connect(resolve_url(settings), autocommit=True) as conn:
+        use_calendar(conn, settings)  # the monthly views group by its periods
         timings = refresh_mart(conn)
         log.info("mart refreshed", extra={"seconds": round(sum(timings.values()), 3), "views": len(timings)})
         check_mart(conn)
@@ -254,14 +235,17 @@ def report_month(settings: Settings, month: str | dt.date) -> list[str]:
     """
     from planfact.hashes import file_sha256
 
-    target = parse_month(month)
+    calendar = installation_calendar(settings)
+    target = parse_period(month, calendar)
+    label = _label(calendar, target)
     with connect(resolve_url(settings), autocommit=True) as conn:
+        use_calendar(conn, settings)
         plan = fetch_one(conn, "pipeline/plan_of_record", {"month": target})
         if plan is None:
             log.warning(
                 "report skipped: no plan of record (no forecast was made before the month, "
                 "e.g. the first month of a deployment)",
-                extra={"month": f"{target:%Y-%m}"},
+                extra={"month": label},
             )
             return []
         rows = fetch_all(conn, "pipeline/reports_of_month", {"month": target, "plan_run_id": plan[0]})
@@ -269,7 +253,7 @@ def report_month(settings: Settings, month: str | dt.date) -> list[str]:
     for fmt, path, sha in rows:
         kept.setdefault(fmt, (path, sha.strip()))
     if kept and all(Path(p).is_file() and file_sha256(Path(p)) == sha for p, sha in kept.values()):
-        log.info("report kept: same plan, the month's actuals unchanged", extra={"month": f"{target:%Y-%m}"})
+        log.info("report kept: same plan, the month's actuals unchanged", extra={"month": label})
         return sorted(p for p, _sha in kept.values())
     from planfact.reporting.month import render_month_report
 
@@ -297,15 +281,16 @@ def start_forecast(
     from planfact.runs import start_run
     from planfact.runs.plan import FrozenPlan
 
-    target = parse_month(month)
+    calendar = installation_calendar(settings)
+    target = parse_period(month, calendar)
     try:
         run_id = start_run(settings, target, kind=kind, experiments=settings.experiments_file,
                            data_version=data_version, shard_count=shard_count)
     except FrozenPlan as frozen:
-        log.warning("no new forecast: the plan is frozen", extra={
-            "month": f"{target:%Y-%m}", "frozen_by_version": frozen.version, "plan_run_id": frozen.plan})
+        log.warning("no new forecast: the plan is frozen", extra={"month": _label(calendar, target),
+                    "frozen_by_version": frozen.version, "plan_run_id": frozen.plan})
         return frozen.plan
-    log.info("forecast run started", extra={"month": f"{target:%Y-%m}", "run_id": run_id})
+    log.info("forecast run started", extra={"month": _label(calendar, target), "run_id": run_id})
     return int(run_id)
 
 
@@ -329,16 +314,19 @@ def finalize_forecast(settings: Settings, run_id: int | None, month: str | dt.da
     from planfact.runs import finalize_run
 
     if run_id is None:
-        shown = f" of {parse_month(month):%Y-%m}" if month is not None else ""
+        calendar = installation_calendar(settings)
+        shown = f" of {_label(calendar, parse_period(month, calendar))}" if month is not None else ""
         return f"no forecast: the plan{shown} is frozen (its actuals are loaded) and has no plan of record"
     return finalize_run(settings, run_id).headline()
 
 
-def summarize(month: str | dt.date, data_version: int | None, reports: list[str], forecast: str) -> str:
+def summarize(month: str | dt.date, data_version: int | None, reports: list[str], forecast: str,
+              calendar: Calendar | None = None) -> str:
     """The one-line summary of a monthly run (what ``notify`` sends)."""
-    target = parse_month(month)
+    calendar = calendar if calendar is not None else MonthCalendar()
+    target = parse_period(month, calendar)
     report = f"report: {len(reports)} files" if reports else "report: skipped (no plan of record)"
-    return f"planfact {target:%Y-%m}: data version {data_version}; {report}; {forecast}"
+    return f"planfact {_label(calendar, target)}: data version {data_version}; {report}; {forecast}"
 
 
 def notify(settings: Settings, summary: str) -> None:

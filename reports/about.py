@@ -10,7 +10,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.definitions import BRIDGE_RULES, MEASURES, NARRATIVE_RULES
-from reports.model import LEVEL_LABELS, ReportData, month_label
+from reports.model import LEVEL_LABELS, ReportData
+from reports.period import month_header
 from reports.sheets import set_widths, write_header
 
 __all__ = ["about_facts", "definitions", "write_about"]
@@ -27,7 +28,7 @@ def about_facts(data: ReportData) -> list[tuple[str, object]]:
         else f"all {len(data.daily_total)} days"
     )
     return [
-        ("Report month", month_label(data.month)),
+        ("Report month", month_header(data)),
         ("Actuals cover", covered),
         ("Plan of record run id", lin.plan_run_id),
         ("Not planned", data.discontinued.note(shown=len(data.discontinued.series)) or "none: every series"),

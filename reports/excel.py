@@ -20,8 +20,9 @@ from reports.about import write_about
 from reports.bridge import build_bridge
 from reports.bridge_sheet import write_bridge
 from reports.daily_sheets import write_daily, write_level_daily, write_misses, write_trend
-from reports.model import LEVEL_LABELS, Figures, ReportData, month_label
+from reports.model import LEVEL_LABELS, Figures, ReportData
 from reports.narrative import narrative
+from reports.period import month_header, month_name, previous_label
 from reports.sheets import (
     FIGURE_HEADERS,
     MONEY_CENTS,
@@ -58,7 +59,8 @@ def lineage_line(data: ReportData) -> str:
     """The one-line provenance under every sheet title."""
     lin = data.lineage
     return (
-        f"{month_label(data.month)} · plan of record: run {lin.plan_run_id} · actuals: data version "
+        f"{month_header(data)} · plan of record: run {lin.plan_run_id} · "
+        "actuals: data version "
         f"{lin.actuals_data_version} · tolerance ±{data.tolerance:.1%} · generated "
         f"{lin.generated_at:%Y-%m-%d %H:%M %Z}".rstrip()
     )
@@ -123,7 +125,7 @@ def _write_summary(ws: Worksheet, data: ReportData) -> tuple[str, str]:
     first = 5 + len(sentences)
     made = f", made {lin.plan_made_at:%Y-%m-%d %H:%M %Z}" if lin.plan_made_at else ""
     header = [
-        ("Month", month_label(data.month)),
+        ("Month", month_header(data)),
         ("Plan of record", f"run {lin.plan_run_id} ({lin.plan_kind}){made}"),
         ("Plan trained on data version", lin.plan_data_version),
         ("Actuals data version", lin.actuals_data_version),
@@ -153,10 +155,10 @@ def _write_summary(ws: Worksheet, data: ReportData) -> tuple[str, str]:
         ws.cell(row=notes, column=2, value=data.discontinued.note())
 
     top = tolerance_row + 3 + (1 if data.discontinued else 0)  # below the notes
-    prev_label = month_label(data.previous_month)
+    prev_label = previous_label(data)
     covered = f" ({scope.covered_short})" if scope.partial else ""
     write_header(
-        ws, top, ["Measure", month_label(data.month) + covered, prev_label, "Change", "Year to date"]
+        ws, top, ["Measure", month_name(data) + covered, prev_label, "Change", "Year to date"]
     )
     variance_row = _write_summary_rows(ws, top + 1, data)
     set_widths(ws, {1: 30, 2: 22, 3: 20, 4: 16, 5: 20, 6: 20})

@@ -23,9 +23,9 @@ from reports.model import (
     Miss,
     ReportData,
     band,
-    month_label,
 )
 from reports.narrative import narrative
+from reports.period import month_name, previous_label
 from reports.unreported import DAILY_PARTIAL
 
 __all__ = ["render_html", "write_html", "Cell", "money", "percent"]
@@ -259,9 +259,9 @@ def _context(data: ReportData) -> dict:
     partial = f" Plan and actual of {scope.covered}." if scope.partial else ""
     return {
         "title": data.title,
-        "month_label": month_label(data.month),
+        "month_label": month_name(data),
         "month_scope": f" ({scope.covered_short})" if scope.partial else "",
-        "previous_label": month_label(data.previous_month),
+        "previous_label": previous_label(data),
         "headline": data.headline,
         "headline_band": band(data.summary.month.variance_pct, tol),
         "narrative": narrative(data),

@@ -25,6 +25,7 @@ from datetime import date, datetime
 
 from forecasting import calendar
 from reports.discontinued import Discontinued
+from reports.period import FiscalPeriod
 from reports.unreported import Scope, Unreported
 
 __all__ = [
@@ -328,6 +329,7 @@ class ReportData:
     bridge_level: str | None = None
     labels: dict[tuple[str, str], str] = field(default_factory=dict)  # (level, member) -> label
     discontinued: Discontinued = field(default_factory=Discontinued)  # series the plan left out
+    period: FiscalPeriod | None = None  # the names of a fiscal period; None on calendar months
 
     def id_header(self, level: str) -> str | None:
         """The id column's header of a level's table, or None when its members need none
@@ -362,11 +364,11 @@ class ReportData:
 
     @property
     def previous_month(self) -> date:
-        return calendar.previous_month(self.month)
+        return self.period.previous_start if self.period else calendar.previous_month(self.month)
 
     @property
     def title(self) -> str:
-        return f"Plan vs actual — {month_label(self.month)}"
+        return f"Plan vs actual — {self.period.header if self.period else month_label(self.month)}"
 
     @property
     def headline(self) -> str:

@@ -73,13 +73,16 @@ def bias_streak(data: ReportData) -> tuple[str, list[tuple[date, float]]]:
         biases[data.month] = data.summary.month.bias
     direction = {"over": "low", "under": "high"}.get(band(biases.get(data.month), data.tolerance), "")
     run: list[tuple[date, float]] = []
+    # fiscal periods are not months: the trend's points, in order, name each one's predecessor
+    starts = sorted({*biases, data.month})
+    previous: dict[date, date] = dict(zip(starts[1:], starts[:-1], strict=True))
     month = data.month
     while direction and month in biases:
         side = {"over": "low", "under": "high"}.get(band(biases[month], data.tolerance), "")
         if side != direction:
             break
         run.append((month, biases[month]))
-        month = calendar.previous_month(month)
+        month = previous.get(month, date.min) if data.period else calendar.previous_month(month)
     return direction, run[::-1]
 
 

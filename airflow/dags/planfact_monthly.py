@@ -1,8 +1,11 @@
-"""planfact_monthly: one run per closed calendar month, in order, nobody watching.
+"""planfact_monthly: one run per closed month, in order, nobody watching.
 
-The data interval of a run is the month that just closed: the run for July 2015 has
-2015-07-01 .. 2015-08-01 and starts at midnight UTC on August 1st; its sensor then
-waits (reschedule mode, a worker slot is not held) until the actuals of July land.
+A month is a period of the installation's calendar (``PLANFACT_CALENDAR``, planfact.schedule).
+On calendar months the data interval of a run is the month that just closed: the run for July
+2015 has 2015-07-01 .. 2015-08-01 and starts at midnight UTC on August 1st; on a fiscal
+calendar a run is due on the first day of each period. Either way the closed month is the
+one holding the day before the interval's end, the month to forecast the one starting at
+it; the sensor waits (reschedule mode, a worker slot is not held) until the actuals land.
 
 wait_for_actuals -> land_actuals -> prepare_mart -> report_month -> start_forecast
   -> forecast_shard x N (dynamic task mapping) -> finalize_forecast -> notify
@@ -30,7 +33,6 @@ import datetime as dt
 from typing import Any
 
 from airflow.sdk import (
-    CronDataIntervalTimetable,
     ExceptionRetryPolicy,
     RetryAction,
     RetryRule,
@@ -39,6 +41,7 @@ from airflow.sdk import (
 )
 
 from planfact.config import get_settings
+from planfact.schedule import dag_timetable
 
 CONNECTION_ID = "planfact_db"
 # The DAG's shape comes from the one Settings class (light to import: no pandas, no engine).
@@ -74,8 +77,8 @@ def _on_failure(context: Any) -> None:
     from planfact.pipeline import notify
 
     error = str(context.get("exception") or "unknown error").strip().splitlines() or ["unknown error"]
-    start = context.get("data_interval_start")
-    month = _month(start) if start else "(no logical date)"
+    end, start = context.get("data_interval_end"), context.get("data_interval_start")
+    month = _closed(end) if end else _month(start) if start else "(no logical date)"
     notify(_settings(), f"planfact {month}: FAILED in {context['task_instance'].task_id}: {error[0]}")
 
 
@@ -105,16 +108,22 @@ def _settings() -> Any:
 
 
 def _month(moment: dt.datetime | None) -> str:
-    """The month of a data interval edge; a run without one fails at once (see the docstring)."""
+    """The month (period) starting at a data interval edge; a run without one fails at once."""
+    from planfact.calendars import installation_calendar
     from planfact.pipeline import interval_month
 
-    return interval_month(moment)
+    return interval_month(moment, installation_calendar(SHAPE))
+
+
+def _closed(end: dt.datetime | None) -> str:
+    """The closed month (period): the one holding the day before the data interval's end."""
+    return _month(end - dt.timedelta(days=1) if end is not None else None)
 
 
 @dag(
     dag_id="planfact_monthly",
     description="Monthly plan-vs-actual: land actuals, mart, report, forecast next month",
-    schedule=CronDataIntervalTimetable("0 0 1 * *", timezone="UTC"),
+    schedule=dag_timetable(SHAPE),  # cron on calendar months, period starts on fiscal calendars
     start_date=START_DATE,
     end_date=END_DATE,
     catchup=True,
@@ -131,16 +140,16 @@ def _month(moment: dt.datetime | None) -> str:
 def planfact_monthly() -> None:
     @task.sensor(mode="reschedule", poke_interval=SENSOR_POKE.total_seconds(),
                  timeout=SENSOR_TIMEOUT.total_seconds())
-    def wait_for_actuals(data_interval_start: dt.datetime | None = None) -> bool:
+    def wait_for_actuals(data_interval_end: dt.datetime | None = None) -> bool:
         from planfact.pipeline import actuals_available
 
-        return actuals_available(_settings(), _month(data_interval_start))
+        return actuals_available(_settings(), _closed(data_interval_end))
 
     @task
-    def land_actuals(data_interval_start: dt.datetime | None = None) -> int | None:
+    def land_actuals(data_interval_end: dt.datetime | None = None) -> int | None:
         from planfact.pipeline import land_actuals
 
-        return land_actuals(_settings(), _month(data_interval_start), loaded_by="airflow")
+        return land_actuals(_settings(), _closed(data_interval_end), loaded_by="airflow")
 
     @task
     def prepare_mart() -> None:
@@ -149,10 +158,10 @@ def planfact_monthly() -> None:
         prepare_mart(_settings())
 
     @task
-    def report_month(data_interval_start: dt.datetime | None = None) -> list[str]:
+    def report_month(data_interval_end: dt.datetime | None = None) -> list[str]:
         from planfact.pipeline import report_month
 
-        return report_month(_settings(), _month(data_interval_start))
+        return report_month(_settings(), _closed(data_interval_end))
 
     @task
     def start_forecast(data_version: int | None, data_interval_end: dt.datetime | None = None) -> int | None:
@@ -180,11 +189,13 @@ def planfact_monthly() -> None:
         data_version: int | None,
         reports: list[str],
         forecast: str,
-        data_interval_start: dt.datetime | None = None,
+        data_interval_end: dt.datetime | None = None,
     ) -> str:
+        from planfact.calendars import installation_calendar
         from planfact.pipeline import notify, summarize
 
-        summary = summarize(_month(data_interval_start), data_version, reports, forecast)
+        summary = summarize(_closed(data_interval_end), data_version, reports, forecast,
+                            installation_calendar(SHAPE))
         notify(_settings(), summary)
         return summary
 

@@ -131,6 +131,7 @@ def _check_schema(settings: Settings) -> None:
     data_dir = settings.state_dir / "pgdata"
     new = embedded and not data_dir.exists()
     ensure_schema(resolve_url(settings), embedded=embedded)
+    _check_calendar(settings)
     if new:
         # A command run in the wrong folder would otherwise show an empty database in silence.
         print(
@@ -138,6 +139,16 @@ def _check_schema(settings: Settings) -> None:
             "(run planfact in the folder that holds your .planfact, or set PLANFACT_DATABASE_URL)",
             file=sys.stderr,
         )
+
+
+def _check_calendar(settings: Settings) -> None:
+    """Record the settings' calendar at the database's first use; refuse another one later."""
+    from planfact.calendars import use_calendar
+    from planfact.db.connect import connect
+    from planfact.db.server import resolve_url
+
+    with connect(resolve_url(settings), autocommit=True) as conn:
+        use_calendar(conn, settings)
 
 
 def _one_line(text: str) -> str:

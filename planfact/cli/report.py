@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from planfact.calendars import period_argument
 from planfact.config import Settings, parse_fraction
-from planfact.periods import month_argument
 from reports.bridge import BRIDGE_LEVELS
 from reports.renderer import check_formats
 
@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Compare the month's plan of record with its current actuals (mart views only); "
         "write plan_fact_YYYY-MM.xlsx and .html and record each file in forecast.report.",
     )
-    month.add_argument("month", type=month_argument, metavar="YYYY-MM", help="the month, YYYY-MM")
+    month.add_argument("month", type=period_argument, metavar="YYYY-MM", help="the month, YYYY-MM")
     month.add_argument("--out", type=Path, default=None, help="output folder (default: PLANFACT_REPORT_DIR)")
     month.add_argument(
         "--format",
@@ -105,7 +105,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "never change: a re-render writes a new file).",
     )
     verify.add_argument(
-        "--month", type=month_argument, default=None, metavar="YYYY-MM", help="only the reports of this month"
+        "--month", type=period_argument, default=None, metavar="YYYY-MM",
+        help="only the reports of this month"
     )
     verify.set_defaults(handler=_verify)
 

@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from planfact.calendars import period_argument
 from planfact.config import Settings
-from planfact.periods import month_argument
 
 __all__ = ["register"]
 
@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     actions = run.add_subparsers(dest="action", metavar="ACTION", required=True)
     month = actions.add_parser(
         "month", help="forecast the month YYYY-MM (reuses an identical succeeded run unless --force)")
-    month.add_argument("month", type=month_argument, metavar="YYYY-MM")
+    month.add_argument("month", type=period_argument, metavar="YYYY-MM")
     month.add_argument("--experiments", type=Path, metavar="FILE",
                        help="experiments TOML (default: PLANFACT_EXPERIMENTS_FILE or the packaged one)")
     month.add_argument("--kind", choices=("production", "experiment"), default="production",
@@ -78,7 +78,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     runs = sub.add_parser("runs", help="read the run registry")
     ractions = runs.add_subparsers(dest="action", metavar="ACTION", required=True)
     lst = ractions.add_parser("list", help="the newest runs")
-    lst.add_argument("--month", type=month_argument, metavar="YYYY-MM")
+    lst.add_argument("--month", type=period_argument, metavar="YYYY-MM")
     lst.add_argument("--kind", choices=("production", "experiment"))
     lst.add_argument("--status", choices=("running", "succeeded", "failed"))
     lst.add_argument("--limit", type=int, default=20, metavar="N")
@@ -95,7 +95,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     promote.add_argument("--reason", help="why (kept in the plan log)")
     promote.set_defaults(handler=_guarded(_promote))
     pshow = pactions.add_parser("show", help="a month's plan of record and assignment log")
-    pshow.add_argument("month", type=month_argument, metavar="YYYY-MM")
+    pshow.add_argument("month", type=period_argument, metavar="YYYY-MM")
     pshow.set_defaults(handler=_guarded(_plan_show))
 
 

@@ -25,7 +25,9 @@ from typing import Any
 import psycopg
 from psycopg.pq import TransactionStatus
 
+from forecasting.calendar import Calendar, MonthCalendar
 from planfact import __version__
+from planfact.calendars import period_header
 from planfact.config import Settings
 from planfact.db.queries import execute
 from planfact.errors import PlanfactError, UsageError
@@ -46,6 +48,7 @@ from reports.model import (
     Summary,
     Units,
 )
+from reports.period import FiscalPeriod
 
 __all__ = [
     "load_report_data",
@@ -119,8 +122,10 @@ def load_report_data(
     generated_at: datetime | None = None,
     bridge_level: str | None = None,
     units: Units | None = None,
+    calendar: Calendar | None = None,
 ) -> ReportData:
-    """The report of ``month`` (first day) from the mart, in one read-only snapshot."""
+    """The report of ``month`` (first day of a period of ``calendar``, calendar months by
+    default) from the mart, in one read-only snapshot."""
     if bridge_level is not None and bridge_level not in BRIDGE_LEVELS:
         raise UsageError(f"bad bridge level {bridge_level!r}: choose one of {', '.join(BRIDGE_LEVELS)}")
     # A snapshot can only be chosen by the first statement; inside a caller's transaction we read in it.
@@ -128,7 +133,12 @@ def load_report_data(
     with conn.transaction():
         if fresh:
             execute(conn, "reports/snapshot")
-        data = _load(conn, month, tolerance, drill_level, allow_partial, generated_at)
+        data = _load(conn, month, tolerance, drill_level, allow_partial, generated_at, calendar)
+    if calendar is not None and not isinstance(calendar, MonthCalendar):
+        period = calendar.period_of(month)
+        before = calendar.shift(period, -1)
+        data.period = FiscalPeriod(period_header(calendar, period), f"P{period.number} FY{period.year}",
+                                   f"P{before.number} FY{before.year}", before.start)
     data.units = units or Units()
     data.bridge_level = _bridge_level(data, bridge_level)
     return data
@@ -141,6 +151,7 @@ def _load(
     drill_level: str | None,
     allow_partial: bool,
     generated_at: datetime | None,
+    calendar: Calendar | None = None,
 ) -> ReportData:
     label = f"{month:%Y-%m}"
     params = {"month": month}
@@ -218,7 +229,7 @@ def _load(
                 labels.get((miss_level, row["member"]), row["member"]),
             )
         )
-    totals = read_month_totals(conn, month)
+    totals = read_month_totals(conn, month, calendar)
     lineage = Lineage(
         plan_run_id=int(plan["run_id"]),
         plan_kind=plan["kind"],

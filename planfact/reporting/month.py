@@ -26,6 +26,7 @@ from pathlib import Path
 
 import psycopg
 
+from planfact.calendars import use_calendar
 from planfact.config import Settings
 from planfact.db.connect import connect
 from planfact.db.locks import advisory_lock
@@ -33,7 +34,7 @@ from planfact.db.server import resolve_url
 from planfact.errors import UsageError
 from planfact.folders import output_folder
 from planfact.hashes import file_sha256
-from planfact.periods import parse_month
+from planfact.periods import parse_period
 from planfact.reporting.registry import is_registered, record_report
 from reports.renderer import FORMATS, check_formats, render_files, report_path
 
@@ -57,9 +58,11 @@ def render_month_report(
     scale: str | None = None,
 ) -> list[Path]:
     """Render the plan-vs-actual report of ``month`` and record every file; returns the paths."""
+    from planfact.calendars import installation_calendar
     from planfact.reporting.data import load_report_data, report_units
 
-    target = parse_month(month)
+    calendar = installation_calendar(settings)
+    target = parse_period(month, calendar)
     try:
         chosen = check_formats(formats)
     except ValueError as exc:
@@ -72,6 +75,7 @@ def render_month_report(
     with connect(url) as conn:
         from planfact.runs.lease import sweep
 
+        use_calendar(conn, settings)
         sweep(conn, settings, url, month=target)
         if refresh_mart:
             from planfact.mart import refresh_mart as refresh
@@ -85,6 +89,7 @@ def render_month_report(
             allow_partial=allow_partial,
             bridge_level=bridge_level or settings.report_bridge_level,
             units=report_units(settings, currency=currency, scale=scale),
+            calendar=calendar,
         )
         temp_suffix = f".tmp{os.getpid()}"
         temporary = render_files(data, out, chosen, suffix=temp_suffix)

@@ -9,13 +9,13 @@ definition in the whole report: the trend's point of the report month is the sum
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import psycopg
 
-from forecasting.calendar import add_months
+from forecasting.calendar import Calendar, MonthCalendar
 from planfact.db.queries import execute
 from planfact.reporting.completeness import unreported_plan_by_month
 from reports.model import AccuracyPoint, Figures
@@ -32,22 +32,28 @@ class MonthTotals:
     month: date
     figures: dict[date, Figures]  # month -> its total (plan of unreported series-days taken out)
     points: list[AccuracyPoint]
+    calendar: Calendar = field(default_factory=MonthCalendar)  # months are its periods
 
     @property
     def previous(self) -> Figures | None:
-        return self.figures.get(add_months(self.month, -1))
+        period = self.calendar.period_of(self.month)
+        return self.figures.get(self.calendar.shift(period, -1).start)
 
     @property
     def year_to_date(self) -> Figures:
-        """Plan and actual from January to the report month (months with a plan of record)."""
-        months = [f for m, f in self.figures.items() if m.year == self.month.year and m <= self.month]
+        """Plan and actual from the (fiscal) year's first month to the report month (months with a
+        plan of record)."""
+        year = self.calendar.period_of(self.month).year
+        months = [f for m, f in self.figures.items()
+                  if self.calendar.period_of(m).year == year and m <= self.month]
         actuals = [f.actual for f in months if f.actual is not None]
         return Figures(plan=sum(f.plan for f in months), actual=sum(actuals) if actuals else None)
 
 
-def read_month_totals(conn: psycopg.Connection, month: date) -> MonthTotals:
-    """The totals of ``month`` and the ``TREND_MONTHS - 1`` months before it."""
-    first = add_months(month, 1 - TREND_MONTHS)
+def read_month_totals(conn: psycopg.Connection, month: date, calendar: Calendar | None = None) -> MonthTotals:
+    """The totals of ``month`` and the ``TREND_MONTHS - 1`` months (periods of ``calendar``) before it."""
+    calendar = calendar if calendar is not None else MonthCalendar()
+    first = calendar.shift(calendar.period_of(month), 1 - TREND_MONTHS).start
     to_come = unreported_plan_by_month(conn, first, month)
     cur = execute(conn, "reports/accuracy_trend", {"first_month": first, "month": month})
     columns = [c.name for c in cur.description or []]
@@ -72,7 +78,7 @@ def read_month_totals(conn: psycopg.Connection, month: date) -> MonthTotals:
                 fig.coverage_80, fig.coverage_95,
             )  # fmt: skip
         )
-    return MonthTotals(month, figures, points)
+    return MonthTotals(month, figures, points, calendar)
 
 
 def _float(value: Any) -> float | None:

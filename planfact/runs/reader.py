@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
+from forecasting.calendar import Calendar, MonthCalendar
 from planfact.db.queries import fetch_one, statement
 from planfact.errors import PlanfactError, UsageError
 from planfact.versions import latest_version, version_as_of_month
@@ -31,7 +32,8 @@ TRAINING_COLUMNS: tuple[str, ...] = (
 _FLAGS = ("is_open", "is_holiday", "school_holiday")
 
 
-def resolve_data_version(conn: psycopg.Connection, data_version: int | None, cutoff: dt.date) -> int:
+def resolve_data_version(conn: psycopg.Connection, data_version: int | None, cutoff: dt.date,
+                         calendar: Calendar | None = None) -> int:
     """The given data version, or the one as of the close of ``cutoff``'s month; refused when
     its actuals end before ``cutoff``.
 
@@ -39,10 +41,12 @@ def resolve_data_version(conn: psycopg.Connection, data_version: int | None, cut
     as of July's close (its load, its restatements, August's planned flags) whatever landed
     since; before any later month is loaded that is the newest version. A forecast of a
     month needs history up to the day before it: forecasting 2015-09 from data that ends in
-    June would silently skip two months.
+    June would silently skip two months. ``calendar`` (default: calendar months) says
+    which period ``cutoff`` closes.
     """
     if data_version is None:
-        data_version = version_as_of_month(conn, cutoff.replace(day=1)) or latest_version(conn)
+        closed = (calendar if calendar is not None else MonthCalendar()).period_of(cutoff).start
+        data_version = version_as_of_month(conn, closed) or latest_version(conn)
         if data_version is None:
             raise PlanfactError("no data version loaded yet: run `planfact load actuals FILE` first")
     row = fetch_one(conn, "runs/data_version_end", {"data_version": data_version})

@@ -23,7 +23,6 @@ from typing import Any
 
 import psycopg
 
-from forecasting.calendar import month_cutoff
 from planfact.config import Settings
 from planfact.db.connect import connect, libpq_url
 from planfact.db.queries import execute, fetch_one
@@ -63,8 +62,8 @@ class RunRecord:
 
     @property
     def cutoff(self) -> dt.date:
-        """The last day of history this run may see."""
-        return month_cutoff(self.target_month)
+        """The last day of history this run may see: the day before its period (month) starts."""
+        return self.target_month - dt.timedelta(days=1)
 
 
 def get_run(conn: psycopg.Connection, run_id: int) -> RunRecord:

@@ -107,6 +107,7 @@ def reproduce_run(settings: Settings, run_id: int, *, progress: bool = True) -> 
     import pandas as pd
 
     from forecasting.engine import run_engine
+    from planfact.calendars import installation_calendar
 
     with connect(resolve_url(settings)) as conn:
         with conn.transaction():
@@ -118,7 +119,8 @@ def reproduce_run(settings: Settings, run_id: int, *, progress: bool = True) -> 
         with conn.transaction():
             frame = read_training(conn, run.data_version, run.cutoff, run.run_id)
             stored = _stored(conn, run_id)
-    result = run_engine(frame, run.cutoff, config, shard=(1, 1), workers=settings.workers, progress=progress)
+    result = run_engine(frame, run.cutoff, config, shard=(1, 1), workers=settings.workers, progress=progress,
+                        calendar=installation_calendar(settings))
     ids = model_version_ids(result.models)
     fc = result.forecasts
     recomputed = pd.DataFrame({

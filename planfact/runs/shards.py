@@ -66,14 +66,16 @@ def _compute(
     progress: bool,
 ) -> dict[str, Any]:
     from forecasting.engine import run_engine
+    from planfact.calendars import installation_calendar
 
     t0 = time.perf_counter()
     with conn.transaction():
         frame = read_training(conn, run.data_version, run.cutoff, run.run_id)
     t1 = time.perf_counter()
     result = run_engine(frame, run.cutoff, config, shard=(shard_index, run.shard_count),
-                        workers=settings.workers, progress=progress)
-    check_result(result, run.target_month)
+                        workers=settings.workers, progress=progress,
+                        calendar=installation_calendar(settings))
+    check_result(result, run.target_month, installation_calendar(settings))
     t2 = time.perf_counter()
     series = int(result.selection["series_id"].nunique())
     with conn.transaction():

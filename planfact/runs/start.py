@@ -32,13 +32,13 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from forecasting.calendar import month_cutoff
+from planfact.calendars import installation_calendar, use_calendar
 from planfact.config import Settings
 from planfact.db.connect import connect
 from planfact.db.queries import execute, fetch_one
 from planfact.db.server import resolve_url
 from planfact.errors import PlanfactError, UsageError
-from planfact.periods import parse_month, parse_shard
+from planfact.periods import parse_period, parse_shard
 from planfact.runs.configs import (
     config_record,
     config_sha256,
@@ -78,6 +78,12 @@ class _Started:
     how: str  # "new", "reused" or "joined"
 
 
+
+def _cutoff(month: dt.date) -> dt.date:
+    """The last day of history a forecast of the period starting on ``month`` may use."""
+    return month - dt.timedelta(days=1)
+
+
 def _user() -> str | None:
     try:
         return getpass.getuser()
@@ -108,7 +114,7 @@ def _start(
     record = config_record(config)
     digest = config_sha256(record)
     with conn.transaction():
-        version = resolve_data_version(conn, data_version, month_cutoff(month))
+        version = resolve_data_version(conn, data_version, _cutoff(month), installation_calendar(settings))
         key = {"month": month, "data_version": version, "config_sha256": digest, "kind": kind,
                "discontinued_days": settings.discontinued_days}
         with registry_lock(conn, month):
@@ -125,7 +131,7 @@ def _start(
             if frozen is not None:
                 raise FrozenPlan(month, frozen, current_plan(conn, month))
             params = {
-                "cutoff": month_cutoff(month).isoformat(),
+                "cutoff": _cutoff(month).isoformat(),
                 "experiments_file": record.get("source"),
                 "workers": settings.workers,
                 "force": force,
@@ -147,7 +153,7 @@ def _start(
             })
             assert row is not None
             execute(conn, "runs/exclude_discontinued", {
-                "run_id": int(row[0]), "data_version": version, "cutoff": month_cutoff(month),
+                "run_id": int(row[0]), "data_version": version, "cutoff": _cutoff(month),
                 "days": settings.discontinued_days})
             if not join:
                 take_lease(conn, int(row[0]))  # before the row is visible: never unleased
@@ -170,10 +176,11 @@ def start_run(
     running run with the same inputs and shard count (a retry), or a succeeded run with
     the same inputs (then every shard and finalize are no-ops).
     """
-    month = parse_month(month)
+    month = parse_period(month, installation_calendar(settings))
     config = load_config(experiments, settings)
     url = resolve_url(settings)
     with connect(url) as conn:
+        use_calendar(conn, settings)
         sweep(conn, settings, url, month=month)
         return _start(conn, month, kind=kind, config=config, data_version=data_version,
                       shard_count=shard_count, force=force, join=True, settings=settings).run_id
@@ -207,8 +214,10 @@ def run_month(
     lock_wait: float = DEFAULT_LOCK_WAIT,
 ) -> RunOutcome:
     """Forecast ``month`` (see the module docstring); raises PlanfactError when the run fails."""
-    month = parse_month(month)
+    month = parse_period(month, installation_calendar(settings))
     url = resolve_url(settings)
+    with connect(url, autocommit=True) as conn:
+        use_calendar(conn, settings)
     if shard is not None:
         return _run_one_shard(settings, url, month, parse_shard(shard), experiments=experiments,
                               kind=kind, data_version=data_version, force=force, run_id=run_id,

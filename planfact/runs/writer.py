@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from forecasting.calendar import month_days, month_end
+from forecasting.calendar import Calendar, MonthCalendar
 from planfact.db.queries import statement
 from planfact.errors import PlanfactError
 
@@ -63,16 +63,18 @@ def _clean(values: Iterable[Any]) -> list[Any]:
     return [None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for v in values]
 
 
-def check_result(result: Any, month: dt.date) -> None:
+def check_result(result: Any, month: dt.date, calendar: Calendar | None = None) -> None:
     """Refuse a result that must not become a plan: every selected series needs one
-    finite, non-negative forecast for each day of ``month`` and known models."""
+    finite, non-negative forecast for each day of ``month`` (a period of ``calendar``,
+    calendar months by default) and known models."""
     forecasts, selection = result.forecasts, result.selection
-    days = month_days(month)
+    period = (calendar if calendar is not None else MonthCalendar()).period_of(month)
+    days = period.days
     unknown = (set(forecasts["model_key"]) | set(selection["model_key"])) - set(result.models)
     if unknown:
         raise PlanfactError(f"engine returned model keys without a model description: {sorted(unknown)[:5]}")
     first, last = forecasts["ds"].min(), forecasts["ds"].max()
-    if len(forecasts) and (first.date() < month or last.date() > month_end(month)):
+    if len(forecasts) and (first.date() < month or last.date() > period.end):
         raise PlanfactError(f"engine forecast days {first.date()}..{last.date()} fall outside {month:%Y-%m}")
     per_series = forecasts.groupby("series_id")["ds"].nunique()
     short = per_series[per_series != days]

@@ -47,3 +47,34 @@ def test_bad_arguments():
 def test_month_helpers():
     assert month_end(dt.date(2016, 2, 10)) == dt.date(2016, 2, 29)
     assert target_month(dt.date(2015, 12, 31)) == (dt.date(2016, 1, 1), dt.date(2016, 1, 31))
+
+
+def test_folds_are_periods_of_a_retail_calendar():
+    from forecasting.retail_calendar import RetailCalendar
+
+    calendar = RetailCalendar("445", year_end_month=1, week_end="fri")
+    p10 = calendar.parse("FY2012-P10")
+    folds = list(rolling_origin_folds(p10.end, 3, warmup_folds=1, calendar=calendar, history_days=364))
+    assert [f.number for f in folds] == [0, 1, 2, 3]
+    expected = [calendar.shift(p10, k) for k in (-3, -2, -1, 0)]
+    assert [(f.test_start, f.test_end) for f in folds] == [(p.start, p.end) for p in expected]
+    for fold, period in zip(folds, expected, strict=True):
+        assert fold.cutoff == period.start - dt.timedelta(days=1)
+        assert fold.horizon == 7 * period.weeks
+        assert (fold.cutoff - fold.train_start).days + 1 == 364
+    with pytest.raises(ValueError, match="not the last day of a period"):
+        list(rolling_origin_folds(p10.end - dt.timedelta(days=1), 2, calendar=calendar))
+
+
+def test_target_period_follows_the_cutoff():
+    from forecasting.calendar import MonthCalendar, target_period
+    from forecasting.retail_calendar import RetailCalendar
+
+    assert target_period(MonthCalendar(), dt.date(2015, 6, 30)).start == dt.date(2015, 7, 1)
+    with pytest.raises(ValueError, match="not the last day of a month"):
+        target_period(MonthCalendar(), dt.date(2015, 6, 29))
+    calendar = RetailCalendar("445", year_end_month=1, week_end="fri")
+    p10 = calendar.parse("FY2012 P10")
+    assert target_period(calendar, p10.start - dt.timedelta(days=1)) == p10
+    with pytest.raises(ValueError, match="not the last day of a period"):
+        target_period(calendar, p10.start)

@@ -8,7 +8,7 @@ with forecasts as (
     join forecast.forecast_value as f
         on f.run_id = p.run_id
         and f.forecast_date >= p.target_month
-        and f.forecast_date < (p.target_month + interval '1 month')::date
+        and f.forecast_date <= core.period_end(p.target_month)
     group by p.target_month, f.forecast_date
 ),
 actuals as (
@@ -16,7 +16,7 @@ actuals as (
     from forecast.plan_of_record as p
     join core.actuals_current as a
         on a.sale_date >= p.target_month
-        and a.sale_date < (p.target_month + interval '1 month')::date
+        and a.sale_date <= core.period_end(p.target_month)
     group by p.target_month, a.sale_date
 )
 select

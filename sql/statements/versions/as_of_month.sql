@@ -1,4 +1,5 @@
--- the data version as of a month's close: the newest version before the first one that holds
+-- the data version as of a month's close (a month: a period of the installation's calendar,
+-- core.period_end): the newest version before the first one that holds
 -- actuals after the month (so it includes the load that closed the month, restatements of it
 -- and the next month's planned flags that arrived before the next month's actuals); when the
 -- month arrived together with later months, the first version that holds the month.
@@ -8,12 +9,12 @@ first_of_month as (
     select min(a.valid_from_version) as version_id
     from core.actuals as a
     where a.sale_date >= %(month)s
-      and a.sale_date < (%(month)s::date + interval '1 month')
+      and a.sale_date <= core.period_end(%(month)s::date)
 ),
 first_after as (
     select min(a.valid_from_version) as version_id
     from core.actuals as a
-    where a.sale_date >= (%(month)s::date + interval '1 month')
+    where a.sale_date > core.period_end(%(month)s::date)
 )
 select
     case
