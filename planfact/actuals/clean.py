@@ -160,7 +160,7 @@ def _checked(columns: dict[str, pd.Series], source: SourceFile) -> CleanFile | N
     assert stores is not None and groups is not None
     if not all(_KEY.fullmatch(value) for value in [*stores, *groups]):
         return None
-    pairs, codes = np.unique(store_codes * len(groups) + group_codes, return_inverse=True)
+    codes, pairs = pd.factorize(store_codes * len(groups) + group_codes)  # (hashing, no sort)
     keys = [(stores[p // len(groups)], groups[p % len(groups)]) for p in pairs.tolist()]
     days = _days(columns["sale_date"], rules.today)
     sales = _sales(columns["sales"], rules.allow_negative)
