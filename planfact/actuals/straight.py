@@ -1,18 +1,18 @@
-"""The straight load path: a clean file that only adds days goes into its own partition.
+"""The straight load path: a clean file that only adds days is copied straight into core.actuals.
 
-The first full history and the monthly increment add days the data does not hold yet. For
-such a file the staged diff has nothing to compare: the file is read and checked client-side
-(``clean.read_clean``), its series ids resolved (stores, groups and series created where the
-load accepts new ones), and its rows sent once, by binary ``COPY ... FREEZE``, sorted by
-series and day, into a fresh table that becomes the version's partition once its indexes are
-built (``partitions``); its month checksums are computed on that table (the previous
-version's figures combined) before it is attached, the last step before the commit. Versions,
-file rows, month checksums and counts are written as by ``apply``, in the load's transaction
-under its advisory lock: nothing is half-written.
+The first full history and the monthly increment add days the data does not hold yet (no
+current row within the file's period). For such a file the staged diff has nothing to
+compare: the file is read and checked client-side (``clean.read_clean``), its series ids
+resolved (stores, groups and series created where the load accepts new ones), and its rows
+sent once, by binary ``COPY``, sorted by series and day, into core.actuals. Into the empty
+table (a first load) the table is truncated in the load's transaction so the ``COPY`` may
+``FREEZE``, and its keys and indexes are dropped and rebuilt from the sorted rows (``bulk``);
+an increment goes in with the indexes in place. Versions, file rows, month checksums and
+counts are written as by ``apply``, in the load's transaction under its advisory lock:
+nothing is half-written.
 
-``load_straight`` answers None, having written nothing, whenever the file is not surely clean,
-overlaps the current data (a current row within its period), or the role does not own
-core.actuals: the loader then stages and diffs the file as before.
+``load_straight`` answers None, having written nothing, whenever the file is not surely clean
+or overlaps the current data: the loader then stages and diffs the file as before.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ import psycopg
 from psycopg import sql
 
 from planfact.actuals.apply import Applied, close_version, open_version
+from planfact.actuals.bulk import owns_actuals, write_rebuilding_indexes
 from planfact.actuals.clean import CleanFile, read_clean
-from planfact.actuals.partitions import attach_partition, create_partition, index_partition, owns_actuals
 from planfact.actuals.staging import SourceFile, StagedFile
 from planfact.db.queries import execute, fetch_all, fetch_one, statement
 
@@ -53,8 +53,6 @@ def load_straight(
 ) -> tuple[Applied, StagedFile] | None:
     """Load ``source`` as a new version the straight way, or None (nothing written) when the
     staged path must take it; ``empty``: core.actuals holds no row yet."""
-    if not owns_actuals(conn):
-        return None
     clean = read_clean(source)
     if clean is None:
         return None
@@ -80,25 +78,24 @@ def load_straight(
         known = fetch_all(conn, "actuals/series_of_keys", {"stores": stores, "groups": groups})
     ids = {(row[0], row[1]): int(row[2]) for row in known}
     series_ids = np.array([ids[key] for key in clean.keys], dtype=np.int64)
-    name = create_partition(conn, version_id)
-    _copy(conn, name, clean, series_ids, version_id)
-    index_partition(conn, version_id)
-    query = sql.SQL(statement("actuals/partition_month_checksums")).format(
-        name=name, previous_id=sql.Literal(previous_id)
-    )
-    sums = [tuple(row) for row in conn.execute(query).fetchall()]
-    attach_partition(conn, version_id)  # last: it locks core.actuals_default until the commit
+    if empty:
+        freeze = owns_actuals(conn)
+        if freeze:
+            execute(conn, "actuals/truncate_empty")
+        write_rebuilding_indexes(conn, clean.rows, lambda: _copy(conn, clean, series_ids, version_id, freeze))
+    else:
+        _copy(conn, clean, series_ids, version_id, False)
+    months = None if empty else sorted({d.item() for d in np.unique(clean.days.astype("datetime64[M]"))})
     close_version(
         conn,
         version_id,
         previous_id,
         [staged],
-        touched=[row[0] for row in sums],
+        touched=months,
         period=(period_start, period_end),
         rows=clean.rows,
         written=clean.rows,
         restated=0,
-        sums=sums,
     )
     log.info("straight load", extra={"rows": clean.rows, "version": version_id})
     applied = Applied(
@@ -108,17 +105,19 @@ def load_straight(
 
 
 def _copy(
-    conn: psycopg.Connection, name: sql.Identifier, clean: CleanFile, series_ids: np.ndarray, version_id: int
-) -> None:
+    conn: psycopg.Connection, clean: CleanFile, series_ids: np.ndarray, version_id: int, freeze: bool
+) -> int:
     columns, blocks = encode_rows(clean, series_ids, version_id)
-    query = sql.SQL(statement("actuals/copy_partition")).format(
-        name=name, columns=sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+    query = sql.SQL(statement("actuals/copy_straight")).format(
+        columns=sql.SQL(", ").join(sql.Identifier(c) for c in columns),
+        freeze=sql.SQL(", freeze" if freeze else ""),
     )
     with conn.cursor() as cur, cur.copy(query) as copy:
         copy.write(_HEADER)
         for block in blocks:
             copy.write(block)
         copy.write(_TRAILER)
+    return clean.rows
 
 
 def encode_rows(

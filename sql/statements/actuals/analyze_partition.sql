@@ -1,2 +1,0 @@
--- statistics of a freshly built partition (the parent's recurse into every partition)
-analyze {name}

@@ -1,2 +1,0 @@
--- a left-over, empty partition of a version id drawn again (see stale_partition)
-drop table {name}
