@@ -7,9 +7,9 @@ the embedded server) and measures, median of ``--runs`` (default 3):
   table with the staging types — the baseline (psycopg ``COPY`` of the raw bytes when psql is
   not installed; the table says which);
 - full: ``load_actuals`` of the whole history into an empty, migrated database (sha256, the
-  file read and checked client-side, series, one binary COPY into the version's partition,
-  sorted index builds, month checksums, attach, commit: the straight path), each run right
-  after a raw copy; the ratio is the median of the per-run ratios raw / full;
+  file read and checked client-side, series, one binary COPY FREEZE sorted by series and day,
+  key and index rebuild, month checksums, commit: the straight path), each run right after a
+  raw copy; the ratio is the median of the per-run ratios raw / full;
 - increment: ``load_actuals`` of July 2015 (34,565 rows) on top of the history to June 2015;
 - re-sent: the whole history sent again, once while it still equals the current data ("already
   loaded" from the file's sha256 and one look at later restatements) and once after a one-row

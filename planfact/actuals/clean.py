@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,7 +27,7 @@ from planfact.actuals.staging import SourceFile
 __all__ = ["CleanFile", "read_clean", "promo_value", "bool_value"]
 
 _KEY = re.compile(r"[!-~](?:[ -~]*[!-~])?")
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _COUNT = re.compile(r"[0-9]{1,9}")
 _TRUE = {"1", "t", "true", "y", "yes", "on"}
 _FALSE = {"0", "f", "false", "n", "no", "off"}
@@ -130,23 +131,30 @@ def read_clean(source: SourceFile) -> CleanFile | None:
     text_columns = {name: "category" for name, target in layout.columns.items() if target in _TEXT}
     text_columns.update({name: "category" for name in source.header if name not in layout.columns})
     try:
-        frame = pd.read_csv(
-            io.BytesIO(data),
-            dtype=text_columns,  # type: ignore[arg-type]
-            keep_default_na=False,
-            na_values=[""],
-            skip_blank_lines=False,
-            index_col=False,
-            encoding="utf-8",
-            engine="c",
-        )
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OverflowError):
+        with warnings.catch_warnings():
+            # (a first line with a field too many is cut with a warning: PostgreSQL refuses it)
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = _read_csv(data, text_columns)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.ParserWarning, OverflowError):
         return None
     del data
     if list(frame.columns) != source.header or frame.empty or frame.isna().to_numpy().any():
         return None
     by_logical = {target: frame[name] for name, target in layout.columns.items()}
     return _checked(by_logical, source)
+
+
+def _read_csv(data: bytes, text_columns: dict[str, str]) -> pd.DataFrame:
+    return pd.read_csv(
+        io.BytesIO(data),
+        dtype=text_columns,  # type: ignore[arg-type]
+        keep_default_na=False,
+        na_values=[""],
+        skip_blank_lines=False,
+        index_col=False,
+        encoding="utf-8",
+        engine="c",
+    )
 
 
 def _checked(columns: dict[str, pd.Series], source: SourceFile) -> CleanFile | None:
