@@ -55,7 +55,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy forecasting reports planfact
+	$(BIN)/mypy forecasting reports planfact airflow/dags
 
 contracts: $(STAMP)
 	$(BIN)/lint-imports --no-cache

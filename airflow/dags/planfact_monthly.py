@@ -129,7 +129,8 @@ def _month(moment: dt.datetime | None) -> str:
     doc_md=__doc__,
 )
 def planfact_monthly() -> None:
-    @task.sensor(mode="reschedule", poke_interval=SENSOR_POKE, timeout=SENSOR_TIMEOUT)
+    @task.sensor(mode="reschedule", poke_interval=SENSOR_POKE.total_seconds(),
+                 timeout=SENSOR_TIMEOUT.total_seconds())
     def wait_for_actuals(data_interval_start: dt.datetime | None = None) -> bool:
         from planfact.pipeline import actuals_available
 

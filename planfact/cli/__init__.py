@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -98,6 +99,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A server that cannot be reached is a configuration problem: usage exit code.
         print(f"planfact: error: database unreachable: {_first_line(exc)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # `planfact runs list | head`: the reader has gone; like any Unix filter, stop quietly
+        # (stdout is pointed at /dev/null so the interpreter's final flush cannot fail again).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a filter killed by the pipe
     except OSError as exc:
         # A path given on the command line that cannot be read or written (a missing folder...).
         where = f"{exc.filename}: " if exc.filename else ""
