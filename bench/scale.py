@@ -122,7 +122,9 @@ def child_run(url: str, workers: int, experiments_file: str) -> None:
     print(json.dumps({"wall": wall, "timings": timings, "series": series, "rss_mb": me, "kids_mb": kids}))
 
 
-def bench_scale(admin: str, train: Path, folder: Path, k: int, workers: int) -> dict[str, Any]:
+def bench_scale(
+    admin: str, train: Path, folder: Path, k: int, workers: int, skip_run: bool
+) -> dict[str, Any]:
     from planfact.actuals import load_actuals, load_plan
     from planfact.config import Settings
     from planfact.mart import refresh_mart
@@ -134,7 +136,8 @@ def bench_scale(admin: str, train: Path, folder: Path, k: int, workers: int) -> 
         upgrade(url)
         with connect(url) as conn:
             out["full_load"], history = timed(lambda: load_actuals(conn, paths["history"], new_series=True))
-            load_plan(conn, paths["plan"], new_series=True)
+            if not skip_run:  # July's flags, for the run (a staged plan load: slow at 3x, see README)
+                load_plan(conn, paths["plan"], new_series=True)
             out["mart_refresh"], _ = timed(lambda: refresh_mart(conn))
 
             def export() -> int:
@@ -147,30 +150,11 @@ def bench_scale(admin: str, train: Path, folder: Path, k: int, workers: int) -> 
                 return lines
 
             out["export_training"], out["export_rows"] = timed(export)
-        experiments = folder / "fast.toml"
-        experiments.write_text(FAST_EXPERIMENTS, encoding="utf-8")
-        done = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--child",
-                url,
-                "--workers",
-                str(workers),
-                "--experiments",
-                str(experiments),
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        run = json.loads(done.stdout.strip().splitlines()[-1])
-        out["run_read"] = run["timings"].get("read")
-        out["run_engine"] = run["timings"].get("engine")
-        out["run_write"] = run["timings"].get("write")
-        out["engine_per_series_ms"] = 1000 * out["run_engine"] / run["series"] if out["run_engine"] else None
-        out["peak_mb"] = run["rss_mb"] + run["kids_mb"]
-        out["peak_detail"] = f"{run['rss_mb']:.0f} MB + workers {run['kids_mb']:.0f} MB"
+        if skip_run:
+            out.update(run_read=None, run_engine=None, run_write=None, engine_per_series_ms=None)
+            out.update(peak_mb=0.0, peak_detail="not run")
+        else:
+            out.update(monthly_run(url, folder, workers))
         with connect(url) as conn:
             with conn.transaction(force_rollback=True):  # the fixed-size month, then undone
                 out["increment_fixed"], fixed = timed(lambda: load_actuals(conn, paths["july_fixed"]))
@@ -189,6 +173,36 @@ def bench_scale(admin: str, train: Path, folder: Path, k: int, workers: int) -> 
     return out
 
 
+def monthly_run(url: str, folder: Path, workers: int) -> dict[str, Any]:
+    """The monthly run in a child process: its read, engine and write, and its peak memory."""
+    out: dict[str, Any] = {}
+    experiments = folder / "fast.toml"
+    experiments.write_text(FAST_EXPERIMENTS, encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            url,
+            "--workers",
+            str(workers),
+            "--experiments",
+            str(experiments),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    run = json.loads(done.stdout.strip().splitlines()[-1])
+    out["run_read"] = run["timings"].get("read")
+    out["run_engine"] = run["timings"].get("engine")
+    out["run_write"] = run["timings"].get("write")
+    out["engine_per_series_ms"] = 1000 * out["run_engine"] / run["series"] if out["run_engine"] else None
+    out["peak_mb"] = run["rss_mb"] + run["kids_mb"]
+    out["peak_detail"] = f"{run['rss_mb']:.0f} MB + workers {run['kids_mb']:.0f} MB"
+    return out
+
+
 def exponent(xs: list[float], ys: list[float | None]) -> str:
     pairs = [(math.log(x), math.log(y)) for x, y in zip(xs, ys, strict=True) if y]
     if len(pairs) < 2:
@@ -204,6 +218,7 @@ def main() -> int:
     parser.add_argument("--scales", default="1,3,10")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--skip-run", action="store_true", help="no monthly run (engine, memory)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--experiments", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -219,7 +234,7 @@ def main() -> int:
     results: dict[int, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for k in scales:
-            results[k] = bench_scale(admin, train, Path(tmp), k, args.workers)
+            results[k] = bench_scale(admin, train, Path(tmp), k, args.workers, args.skip_run)
             print(f"x{k}: {json.dumps(results[k], default=str)}", file=sys.stderr, flush=True)
     print(
         f"\nScale bench, Rossmann x {', '.join(map(str, scales))}, one run per scale, "
