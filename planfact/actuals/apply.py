@@ -21,7 +21,15 @@ from planfact.actuals.layouts import Kind
 from planfact.actuals.staging import StagedFile
 from planfact.db.queries import execute, fetch_all, fetch_one, statement
 
-__all__ = ["Applied", "NothingChanged", "apply_stage", "keep_rejects", "stage_changes_anything"]
+__all__ = [
+    "Applied",
+    "NothingChanged",
+    "apply_stage",
+    "close_version",
+    "keep_rejects",
+    "open_version",
+    "stage_changes_anything",
+]
 
 
 class NothingChanged(Exception):
@@ -67,6 +75,50 @@ def apply_stage(
     rows, period_start, period_end = int(summary[0]), summary[1], summary[2]
     if rows == 0 or (not bulk and not stage_changes_anything(conn, kind)):
         raise NothingChanged()
+    version_id = open_version(conn, files, version_row)
+    created = fetch_one(conn, "actuals/ensure_series")
+    new_stores, new_groups = (int(created[0]), int(created[1])) if created else (0, 0)
+    new_series = execute(conn, "actuals/ensure_series_rows").rowcount
+    params = {"version_id": version_id}
+    restated = 0
+    if bulk:
+        written = insert_rebuilding_indexes(conn, "actuals/insert_all", params, rows)
+        touched: list[date] | None = None  # every month is new: checksum them all in one scan
+    else:
+        execute(conn, "actuals/analyze_stage")
+        prefix = "actuals/" if kind == "actuals" else "actuals/plan_"
+        restated = execute(conn, f"{prefix}close_restated", params).rowcount
+        months = fetch_all(conn, f"{prefix}insert_changed", params)
+        written = sum(int(count) for _month, count in months)
+        touched = [month for month, _count in months] if kind == "actuals" else []
+    close_version(
+        conn,
+        version_id,
+        previous_id,
+        files,
+        touched=touched,
+        period=(period_start, period_end),
+        rows=rows,
+        written=written,
+        restated=restated,
+    )
+    inserted = written - restated
+    return Applied(
+        version_id,
+        inserted,
+        restated,
+        rows - written,
+        rows,
+        period_start,
+        period_end,
+        new_stores,
+        new_groups,
+        new_series,
+    )
+
+
+def open_version(conn: psycopg.Connection, files: list[StagedFile], version_row: dict[str, object]) -> int:
+    """A new core.data_version with one core.data_version_file per file; returns its id."""
     version = fetch_one(conn, "versions/insert_version", version_row)
     assert version is not None
     version_id = int(version[0])
@@ -86,22 +138,28 @@ def apply_stage(
                 "rows_rejected": staged.rejected,
             },
         )
-    created = fetch_one(conn, "actuals/ensure_series")
-    new_stores, new_groups = (int(created[0]), int(created[1])) if created else (0, 0)
-    new_series = execute(conn, "actuals/ensure_series_rows").rowcount
-    params = {"version_id": version_id}
-    restated = 0
-    if bulk:
-        written = insert_rebuilding_indexes(conn, "actuals/insert_all", params, rows)
-        touched: list[date] | None = None  # every month is new: checksum them all in one scan
-    else:
-        execute(conn, "actuals/analyze_stage")
-        prefix = "actuals/" if kind == "actuals" else "actuals/plan_"
-        restated = execute(conn, f"{prefix}close_restated", params).rowcount
-        months = fetch_all(conn, f"{prefix}insert_changed", params)
-        written = sum(int(count) for _month, count in months)
-        touched = [month for month, _count in months] if kind == "actuals" else []
-    sums = fetch_all(conn, "versions/compute_month_checksums", {"version_id": version_id, "months": touched})
+    return version_id
+
+
+def close_version(
+    conn: psycopg.Connection,
+    version_id: int,
+    previous_id: int | None,
+    files: list[StagedFile],
+    *,
+    touched: list[date] | None,
+    period: tuple[date | None, date | None],
+    rows: int,
+    written: int,
+    restated: int,
+    sums: list[tuple] | None = None,
+) -> None:
+    """The month checksums of the new version (``touched`` computed, None: every month, or
+    given as ``sums``; the others copied from ``previous_id``), its counts, and the rejects of
+    its files."""
+    if sums is None:
+        params = {"version_id": version_id, "months": touched}
+        sums = fetch_all(conn, "versions/compute_month_checksums", params)
     execute(
         conn,
         "versions/insert_month_checksums",
@@ -114,35 +172,22 @@ def apply_stage(
             "checksums": [row[3] for row in sums],
         },
     )
-    inserted = written - restated
     rejected = sum(f.rejected for f in files)
     execute(
         conn,
         "versions/finish_version",
         {
             "version_id": version_id,
-            "period_start": period_start,
-            "period_end": period_end,
+            "period_start": period[0],
+            "period_end": period[1],
             "rows_in_file": sum(f.rows_in_file for f in files),
-            "rows_inserted": inserted,
+            "rows_inserted": written - restated,
             "rows_restated": restated,
             "rows_unchanged": rows - written,
             "rows_rejected": rejected,
         },
     )
     keep_rejects(conn, version_id, files)
-    return Applied(
-        version_id,
-        inserted,
-        restated,
-        rows - written,
-        rows,
-        period_start,
-        period_end,
-        new_stores,
-        new_groups,
-        new_series,
-    )
 
 
 def keep_rejects(conn: psycopg.Connection, version_id: int | None, files: list[StagedFile]) -> int:

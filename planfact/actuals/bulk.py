@@ -15,6 +15,7 @@ place, which is correct, only slower.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -22,7 +23,7 @@ from psycopg import sql
 
 from planfact.db.queries import execute, fetch_all, statement
 
-__all__ = ["REBUILD_MIN_ROWS", "insert_rebuilding_indexes"]
+__all__ = ["REBUILD_MIN_ROWS", "insert_rebuilding_indexes", "write_rebuilding_indexes", "owns_actuals"]
 
 log = logging.getLogger(__name__)
 
@@ -30,22 +31,34 @@ log = logging.getLogger(__name__)
 REBUILD_MIN_ROWS = 200_000
 
 
+def owns_actuals(conn: psycopg.Connection) -> bool:
+    """Whether the current role owns core.actuals (may drop and rebuild its keys, truncate it)."""
+    objects = fetch_all(conn, "actuals/table_indexes", {"table_name": "core.actuals"})
+    return bool(objects) and all(row[4] for row in objects)
+
+
 def insert_rebuilding_indexes(conn: psycopg.Connection, name: str, params: dict[str, Any], rows: int) -> int:
     """Run the named insert into an empty core.actuals, rebuilding its indexes when worthwhile.
 
     Returns the number of rows inserted.
     """
+    return write_rebuilding_indexes(conn, rows, lambda: execute(conn, name, params).rowcount)
+
+
+def write_rebuilding_indexes(conn: psycopg.Connection, rows: int, write: Callable[[], int]) -> int:
+    """Run ``write`` (it fills the empty core.actuals and returns its row count) with the table's
+    keys and btree indexes dropped before and rebuilt after, when worthwhile."""
     objects = fetch_all(conn, "actuals/table_indexes", {"table_name": "core.actuals"})
     rebuild = rows >= REBUILD_MIN_ROWS and bool(objects) and all(row[4] for row in objects)
     if not rebuild:
-        return execute(conn, name, params).rowcount
+        return write()
     for kind, schema, object_name, _definition, _owned in reversed(objects):
         if kind == "index":
             drop = sql.SQL(statement("actuals/drop_index")).format(name=sql.Identifier(schema, object_name))
         else:
             drop = sql.SQL(statement("actuals/drop_constraint")).format(name=sql.Identifier(object_name))
         conn.execute(drop)
-    inserted = execute(conn, name, params).rowcount
+    inserted = write()
     analyzed = False
     for kind, _schema, object_name, definition, _owned in objects:
         if kind == "foreign key" and not analyzed:

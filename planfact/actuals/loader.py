@@ -29,13 +29,14 @@ from pathlib import Path
 import psycopg
 from psycopg import errors
 
-from planfact.actuals.apply import NothingChanged, apply_stage, keep_rejects
+from planfact.actuals.apply import Applied, NothingChanged, apply_stage, keep_rejects
 from planfact.actuals.contracts import sniff_kind
 from planfact.actuals.layouts import Kind, Layout, check_header, detect_layout, named_layout
 from planfact.actuals.mapping import read_mapping
 from planfact.actuals.outcome import LoadResult, loaded_message, names, nothing_message
 from planfact.actuals.source import read_header
 from planfact.actuals.staging import SourceFile, StagedFile, stage_file
+from planfact.actuals.straight import load_straight
 from planfact.actuals.validation import Rules
 from planfact.db.locks import advisory_lock
 from planfact.db.queries import execute, fetch_one
@@ -214,16 +215,13 @@ def _run(conn: psycopg.Connection, sources: list[SourceFile], options: _Options)
         )
     empty = fetch_one(conn, "actuals/target_is_empty") if options.kind == "actuals" else None
     bulk = bool(empty and empty[0])
+    if options.kind == "actuals" and len(pending) == 1:
+        straight = _try_straight(conn, pending[0][0], options, bulk=bulk, previous_id=previous_id)
+        if straight is not None:
+            applied, one = straight
+            return _loaded(options, [one], pending, applied, notes)
     staged = _stage_all(conn, pending, options, check_duplicates=not bulk or len(pending) > 1)
-    version_row: dict[str, object] = {
-        "source_name": names(staged),
-        "sha256": staged[0].source.sha256
-        if len(staged) == 1
-        else set_sha256([s.source.sha256 for s in staged]),
-        "layout": ",".join(dict.fromkeys(s.source.layout.name for s in staged)),
-        "loaded_by": options.loaded_by,
-        "note": options.note,
-    }
+    version_row = _version_row(staged, options)
     try:
         with conn.transaction():
             applied = apply_stage(
@@ -252,6 +250,47 @@ def _run(conn: psycopg.Connection, sources: list[SourceFile], options: _Options)
             sum(s.rows_in_file for s in staged),
             files=tuple(s.source.path.name for s in staged),
         )
+    return _loaded(options, staged, pending, applied, notes)
+
+
+def _version_row(staged: list[StagedFile], options: _Options) -> dict[str, object]:
+    return {
+        "source_name": names(staged),
+        "sha256": staged[0].source.sha256
+        if len(staged) == 1
+        else set_sha256([s.source.sha256 for s in staged]),
+        "layout": ",".join(dict.fromkeys(s.source.layout.name for s in staged)),
+        "loaded_by": options.loaded_by,
+        "note": options.note,
+    }
+
+
+def _try_straight(
+    conn: psycopg.Connection, source: SourceFile, options: _Options, *, bulk: bool, previous_id: int | None
+) -> tuple[Applied, StagedFile] | None:
+    """The straight path (``straight``) in a savepoint, or None: the staged path takes the file."""
+    row = _version_row([StagedFile(source, 0, None, None)], options)
+    try:
+        with conn.transaction():
+            return load_straight(
+                conn,
+                source,
+                empty=bulk,
+                new_series=options.new_series,
+                previous_id=previous_id,
+                version_row=row,
+            )
+    except errors.UniqueViolation:
+        return None  # (not reached: read_clean refuses a key twice) the staging names the duplicate
+
+
+def _loaded(
+    options: _Options,
+    staged: list[StagedFile],
+    pending: list[tuple[SourceFile, int | None]],
+    applied: Applied,
+    notes: list[str],
+) -> LoadResult:
     _pause_for_tests()
     notes.append(loaded_message(options.kind, staged, pending, applied))
     return LoadResult(
@@ -264,7 +303,7 @@ def _run(conn: psycopg.Connection, sources: list[SourceFile], options: _Options)
         applied.period_start,
         applied.period_end,
         "\n".join(notes),
-        str(version_row["layout"]),
+        ",".join(dict.fromkeys(s.source.layout.name for s in staged)),
         sum(s.rows_in_file for s in staged),
         applied.new_stores,
         applied.new_groups,
