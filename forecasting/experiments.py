@@ -225,6 +225,11 @@ def load_experiments(path: str | Path | None = None) -> ExperimentConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ValueError(f"{path}: experiments file not found") from exc
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text (byte {exc.start + 1}); "
+                         "an experiments file is TOML") from None
+    except OSError as exc:  # a folder, no permission: the file cannot be read
+        raise ValueError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{path}: invalid TOML: {exc}") from exc
     return _parse(path, raw)

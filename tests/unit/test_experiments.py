@@ -97,3 +97,19 @@ def test_an_unknown_key_is_named_before_other_errors(tmp_path):
     path.write_text('seed = 1\nbogus = 2\n[[experiment]]\nname = "naive"\nmodel = "naive"\n')
     with pytest.raises(ValueError, match=r"bad.toml: bogus: unknown key"):
         load_experiments(path)
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"\xfd\x00binary", "not UTF-8 text (byte 1)"),
+    (None, "cannot be read: Is a directory"),
+])
+def test_an_unreadable_file_is_named(tmp_path, content, message):
+    """Bytes that are not UTF-8, or a folder, name the file (not a bare codec or OS error)."""
+    path = tmp_path / "bad.toml"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    with pytest.raises(ValueError) as err:
+        load_experiments(path)
+    assert str(err.value).startswith(f"{path}: ") and message in str(err.value)
