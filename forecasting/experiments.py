@@ -149,6 +149,10 @@ def _candidates(path: str, experiments: list[ExperimentSpec]) -> tuple[Candidate
         list_params = getattr(MODELS[model], "list_params", ())
         values = [v if isinstance(v, list) and not (k in list_params and not isinstance(
             v[0] if v else None, list)) else [v] for k, v in grid.items()]
+        for param, options in zip(grid, values, strict=True):
+            if not options:  # an empty grid would drop the experiment without a word
+                raise _fail(path, f"experiment[{i}].params.{param}",
+                            f"an empty list of values for {name!r}: give at least one")
         points = [dict(zip(grid, combo, strict=True)) for combo in itertools.product(*values)]
         for params in points:
             try:

@@ -69,6 +69,9 @@ def test_the_writer_round_trips_the_fixture(tmp_path):
     (lambda r: r["experiment"][0].pop("model"), "experiment[0].model: required key is missing"),
     (lambda r: r["experiment"][0].update(model="prophett"), "unknown model 'prophett'"),
     (lambda r: r["experiment"][2].update(name="seasonal_naive"), "duplicate experiment name"),
+    # An empty grid used to drop the experiment silently (or, for the only one, crash).
+    (lambda r: r["experiment"][1].update(params={"k": []}),
+     "experiment[1].params.k: an empty list of values for 'weekday_mean'"),
 ])
 def test_schema_errors_name_file_and_key_path(tmp_path, edit, message):
     path = write(tmp_path, edit)
@@ -113,3 +116,10 @@ def test_an_unreadable_file_is_named(tmp_path, content, message):
     with pytest.raises(ValueError) as err:
         load_experiments(path)
     assert str(err.value).startswith(f"{path}: ") and message in str(err.value)
+
+
+def test_the_only_experiment_with_an_empty_grid_is_an_error_not_a_crash(tmp_path):
+    path = tmp_path / "one.toml"
+    path.write_text('[[experiment]]\nname = "p"\nmodel = "profile"\nparams = { window = [] }\n')
+    with pytest.raises(ValueError, match=r"one.toml: experiment\[0\]\.params\.window: an empty list"):
+        load_experiments(path)
