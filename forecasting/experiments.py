@@ -150,6 +150,10 @@ def _candidates(path: str, experiments: list[ExperimentSpec]) -> tuple[Candidate
         list_params = getattr(MODELS[model], "list_params", ())
         values = [v if isinstance(v, list) and not (k in list_params and not isinstance(
             v[0] if v else None, list)) else [v] for k, v in grid.items()]
+        for param, options in zip(grid, values, strict=True):
+            if not options:  # an empty grid would drop the experiment without a word
+                raise _fail(path, f"experiment[{i}].params.{param}",
+                            f"an empty list of values for {name!r}: give at least one")
         points = [dict(zip(grid, combo, strict=True)) for combo in itertools.product(*values)]
         for params in points:
             try:
@@ -227,6 +231,11 @@ def load_experiments(path: str | Path | None = None) -> ExperimentConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ValueError(f"{path}: experiments file not found") from exc
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text (byte {exc.start + 1}); "
+                         "an experiments file is TOML") from None
+    except OSError as exc:  # a folder, no permission: the file cannot be read
+        raise ValueError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{path}: invalid TOML: {exc}") from exc
     return _parse(path, raw)

@@ -60,4 +60,8 @@ def test_cold_start_flags_and_warnings_reach_the_registry(
         shown = run_cli("runs", "show", str(run_id))
     assert shown.code == 0, shown.stderr
     assert "warning: 1 series had too little history" in shown.stdout
-    assert f"flag cold_start: 1 series, e.g. {series}: cold start" in shown.stdout
+    # Flagged series are named as the discontinued ones are: by their reader's label, not an id.
+    (label,) = conn.execute("select label from mart.member_label "
+                            "where level = 'series' and member = %s", (str(series),)).fetchone()
+    assert label.startswith("Store 7")
+    assert f"flag cold_start: 1 series, e.g. {label}: cold start" in shown.stdout

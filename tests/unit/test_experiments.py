@@ -69,6 +69,9 @@ def test_the_writer_round_trips_the_fixture(tmp_path):
     (lambda r: r["experiment"][0].pop("model"), "experiment[0].model: required key is missing"),
     (lambda r: r["experiment"][0].update(model="prophett"), "unknown model 'prophett'"),
     (lambda r: r["experiment"][2].update(name="seasonal_naive"), "duplicate experiment name"),
+    # An empty grid used to drop the experiment silently (or, for the only one, crash).
+    (lambda r: r["experiment"][1].update(params={"k": []}),
+     "experiment[1].params.k: an empty list of values for 'weekday_mean'"),
 ])
 def test_schema_errors_name_file_and_key_path(tmp_path, edit, message):
     path = write(tmp_path, edit)
@@ -96,4 +99,27 @@ def test_an_unknown_key_is_named_before_other_errors(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text('seed = 1\nbogus = 2\n[[experiment]]\nname = "naive"\nmodel = "naive"\n')
     with pytest.raises(ValueError, match=r"bad.toml: bogus: unknown key"):
+        load_experiments(path)
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"\xfd\x00binary", "not UTF-8 text (byte 1)"),
+    (None, "cannot be read: Is a directory"),
+])
+def test_an_unreadable_file_is_named(tmp_path, content, message):
+    """Bytes that are not UTF-8, or a folder, name the file (not a bare codec or OS error)."""
+    path = tmp_path / "bad.toml"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    with pytest.raises(ValueError) as err:
+        load_experiments(path)
+    assert str(err.value).startswith(f"{path}: ") and message in str(err.value)
+
+
+def test_the_only_experiment_with_an_empty_grid_is_an_error_not_a_crash(tmp_path):
+    path = tmp_path / "one.toml"
+    path.write_text('[[experiment]]\nname = "p"\nmodel = "profile"\nparams = { window = [] }\n')
+    with pytest.raises(ValueError, match=r"one.toml: experiment\[0\]\.params\.window: an empty list"):
         load_experiments(path)
