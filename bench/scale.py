@@ -116,7 +116,7 @@ def child_run(url: str, workers: int, experiments_file: str) -> None:
     )
     with connect(url) as conn:
         timings = fetch_one(conn, "runs/shard_states", {"run_id": outcome.run_id})[4]
-        series = conn.execute("select count(distinct series_id) from core.series").fetchone()[0]
+        series = bench_sql.fetch_one(conn, "series_count")[0]  # type: ignore[index]
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({"wall": wall, "timings": timings, "series": series, "rss_mb": me, "kids_mb": kids}))
