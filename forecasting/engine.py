@@ -46,6 +46,28 @@ REQUIRED_COLUMNS = ("series_id", "ds", "y", "promo", "is_open", "is_holiday", "s
 FLAG_COLUMNS = ("series_id", "flag", "reason")
 
 
+RECENT_DAYS = 28  # "still selling": any non-zero actual this close to the cutoff
+
+
+def _planned_nothing(frame: pd.DataFrame, forecasts: pd.DataFrame, cutoff: dt.date) -> list[int]:
+    """Series open in the target period, with a non-zero actual in the last ``RECENT_DAYS`` days
+    before it, whose plan is <= 0 every day.
+
+    A plan is never negative, so a series whose recent net sales are returns gets a flat 0: right
+    as a number, but a user must hear of it rather than find it (issue 19: never silently). A
+    series known closed for the whole period is planned 0 for that reason and is not counted.
+    """
+    if forecasts.empty:
+        return []
+    end = pd.Timestamp(cutoff)
+    recent = frame[(frame["ds"] > end - pd.Timedelta(days=RECENT_DAYS)) & (frame["ds"] <= end)]
+    sold = recent.loc[recent["y"].fillna(0).abs() > 0, "series_id"].unique()
+    future = frame[frame["ds"] > end]
+    opened = future.loc[future["is_open"] > 0, "series_id"].unique()
+    top = forecasts.groupby("series_id")["mean"].max()
+    return sorted(int(s) for s in top[top <= 0].index.intersection(sold).intersection(opened))
+
+
 @dataclass
 class EngineResult:
     """What one run produces; see the contract in the module docstring of run_engine."""
@@ -250,6 +272,10 @@ def run_engine(
     fell_back = sum(1 for f in flags if f[1] == "fallback")
     if fell_back:
         warnings.append(f"{fell_back} series fell back from their selected model (flag fallback)")
+    nothing = _planned_nothing(frame, forecasts, cutoff)
+    if nothing:
+        warnings.append(f"{len(nothing)} series sold in the {RECENT_DAYS} days up to the cutoff but are "
+                        f"planned 0 for every day (net returns outweigh sales): series {nothing[:5]}")
     for c in config.candidates:
         timings[f"candidate:{c.label}"] = float(seconds.get(c.key, 0.0))
         if failures.get(c.key):

@@ -77,3 +77,26 @@ def test_global_model_and_the_run_cope_with_returns():
     assert "rmspe, mape skipped 2 open day(s)" in " ".join(res.warnings)
     bt = res.backtest.set_index(["series_id", "model_key", "fold", "metric"])["value"]
     assert bt.notna().groupby(level="metric").all()[["wape", "rmspe", "mape", "bias"]].all()
+
+
+def test_a_series_of_returns_planned_zero_is_named_in_a_warning():
+    panel = make_panel()
+    history = (panel["series_id"] == 3) & (panel["ds"] <= str(CUTOFF))
+    panel.loc[history, "y"] = -40.0  # net returns every day: the plan can only be 0
+    config = load_experiments(FIXTURES / "engine_fast.toml")
+    res = run_engine(panel, CUTOFF, config, workers=1, progress=False)
+    planned = res.forecasts.groupby("series_id")["mean"].max()
+    assert planned[3] <= 0 and (planned.drop(3) > 0).all()
+    said = [w for w in res.warnings if "planned 0 for every day" in w]
+    assert said == ["1 series sold in the 28 days up to the cutoff but are planned 0 for every day "
+                    "(net returns outweigh sales): series [3]"]
+
+
+def test_a_series_known_closed_for_the_whole_month_is_not_called_returns():
+    panel = make_panel()
+    closed = (panel["series_id"] == 3) & (panel["ds"] > str(CUTOFF))
+    panel.loc[closed, "is_open"] = 0  # a refit: planned 0 because it is closed, not for returns
+    config = load_experiments(FIXTURES / "engine_fast.toml")
+    res = run_engine(panel, CUTOFF, config, workers=1, progress=False)
+    assert res.forecasts.groupby("series_id")["mean"].max()[3] == 0
+    assert not [w for w in res.warnings if "planned 0 for every day" in w]
