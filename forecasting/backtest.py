@@ -14,7 +14,14 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from forecasting.calendar import Calendar, MonthCalendar, is_month_end, month_cutoff, month_start
+from forecasting.calendar import (
+    Calendar,
+    MonthCalendar,
+    is_month_end,
+    month_cutoff,
+    month_start,
+    period_cutoff,
+)
 
 __all__ = ["Fold", "rolling_origin_folds"]
 
@@ -87,6 +94,6 @@ def _period_folds(
         raise ValueError(f"cutoff {cutoff} is not the last day of a period of the calendar")
     for index in range(total):
         period = calendar.shift(newest, index - total + 1)
-        fold_cutoff = period.start - dt.timedelta(days=1)
+        fold_cutoff = period_cutoff(period.start)
         train_start = fold_cutoff - dt.timedelta(days=history_days - 1) if history_days else None
         yield Fold(index + 1 - warmup_folds, train_start, fold_cutoff, period.start, period.end)

@@ -22,6 +22,7 @@ __all__ = [
     "previous_month",
     "month_days",
     "month_cutoff",
+    "period_cutoff",
     "months_between",
     "target_month",
     "Period",
@@ -72,7 +73,12 @@ def month_days(month: dt.date) -> int:
 
 def month_cutoff(month: dt.date) -> dt.date:
     """The last day of history a forecast of ``month`` may use: the day before it starts."""
-    return month_start(month) - dt.timedelta(days=1)
+    return period_cutoff(month_start(month))
+
+
+def period_cutoff(start: dt.date) -> dt.date:
+    """The last day of history a forecast of the period starting on ``start`` may use."""
+    return start - dt.timedelta(days=1)
 
 
 def months_between(first: dt.date, last: dt.date) -> list[dt.date]:

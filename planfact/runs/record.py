@@ -23,6 +23,7 @@ from typing import Any
 
 import psycopg
 
+from forecasting.calendar import period_cutoff
 from planfact.config import Settings
 from planfact.db.connect import connect, libpq_url
 from planfact.db.queries import execute, fetch_one
@@ -63,7 +64,7 @@ class RunRecord:
     @property
     def cutoff(self) -> dt.date:
         """The last day of history this run may see: the day before its period (month) starts."""
-        return self.target_month - dt.timedelta(days=1)
+        return period_cutoff(self.target_month)
 
 
 def get_run(conn: psycopg.Connection, run_id: int) -> RunRecord:

@@ -32,6 +32,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from forecasting.calendar import period_cutoff
 from planfact.calendars import installation_calendar, use_calendar
 from planfact.config import Settings
 from planfact.db.connect import connect
@@ -79,11 +80,6 @@ class _Started:
 
 
 
-def _cutoff(month: dt.date) -> dt.date:
-    """The last day of history a forecast of the period starting on ``month`` may use."""
-    return month - dt.timedelta(days=1)
-
-
 def _user() -> str | None:
     try:
         return getpass.getuser()
@@ -114,7 +110,8 @@ def _start(
     record = config_record(config)
     digest = config_sha256(record)
     with conn.transaction():
-        version = resolve_data_version(conn, data_version, _cutoff(month), installation_calendar(settings))
+        version = resolve_data_version(conn, data_version, period_cutoff(month),
+                                       installation_calendar(settings))
         key = {"month": month, "data_version": version, "config_sha256": digest, "kind": kind,
                "discontinued_days": settings.discontinued_days}
         with registry_lock(conn, month):
@@ -131,7 +128,7 @@ def _start(
             if frozen is not None:
                 raise FrozenPlan(month, frozen, current_plan(conn, month))
             params = {
-                "cutoff": _cutoff(month).isoformat(),
+                "cutoff": period_cutoff(month).isoformat(),
                 "experiments_file": record.get("source"),
                 "workers": settings.workers,
                 "force": force,
@@ -153,7 +150,7 @@ def _start(
             })
             assert row is not None
             execute(conn, "runs/exclude_discontinued", {
-                "run_id": int(row[0]), "data_version": version, "cutoff": _cutoff(month),
+                "run_id": int(row[0]), "data_version": version, "cutoff": period_cutoff(month),
                 "days": settings.discontinued_days})
             if not join:
                 take_lease(conn, int(row[0]))  # before the row is visible: never unleased
