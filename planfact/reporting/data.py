@@ -11,8 +11,9 @@ Every member gets its label from ``mart.member_label``. Completeness is judged p
 unreported series-days is refused unless ``allow_partial``; a partial report compares like
 with like: the plan of the unreported series-days is taken out of every figure (each member,
 each day, the month, year to date, the accuracy trend) and reported as ``plan_to_come``.
-Returns (negative series-day actuals) are summed per member so WAPE and bias can use the
-gross actual.
+WAPE and bias divide by the gross actual (sum of |series-day actual|) the mart computes
+(``mart.plan_fact_monthly.gross_actual``); the report keeps it as returns (the negative
+series-day actuals, half the gross actual's excess over the actual) to show them.
 """
 
 from __future__ import annotations
@@ -186,11 +187,10 @@ def _load(
     if not found.complete and not allow_partial:
         raise PlanfactError(refusal(label, found, missing, len(daily_total)))
     to_come = found.to_come
-    returns = {(r["level"], r["member"]): float(r["returns"]) for r in _rows(conn, "reports/returns", params)}
     by_level: dict[str, list[MemberRow]] = defaultdict(list)
     for row in monthly:
         key = (row["level"], row["member"])
-        figures = _figures(row, to_come=to_come.get(key, 0.0), returns=returns.get(key, 0.0))
+        figures = _figures(row, to_come=to_come.get(key, 0.0), returns=float(row["returns"]))
         by_level[row["level"]].append(
             MemberRow(row["level"], row["member"], figures, label=labels.get(key, row["member"]))
         )
