@@ -4,7 +4,9 @@ Reads only ``mart.*`` views (plan_fact_monthly, plan_fact_daily, forecast_accura
 run_registry, series_dim, series_level, member_label, plan_fact_series_day), all in one read-only
 repeatable-read snapshot, so the figures of one report always belong together. A month without
 a plan of record, without actuals, or whose materialized views are older than the live data is
-refused with a message that names what is missing.
+refused with a message that names what is missing (``render_month_report`` refreshes a mart that
+is behind first, ``planfact.reporting.freshness``: this refusal remains for a load that lands
+between that refresh and the read).
 
 Every member gets its label from ``mart.member_label``. Completeness is judged per series-day
 (``planfact.reporting.completeness``: a store reports a day or it does not): a month with
