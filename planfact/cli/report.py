@@ -95,7 +95,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "the days with actuals and the rest of the plan is shown as still to come",
     )
     month.add_argument(
-        "--refresh-mart", action="store_true", help="refresh the materialized mart views first"
+        "--refresh-mart", action="store_true",
+        help="refresh the materialized mart views first (done anyway when they are behind the data)"
     )
     month.set_defaults(handler=_month)
     verify = actions.add_parser(

@@ -156,8 +156,8 @@ class DemoSummary:
             "",
             self.table(),
             "",
-            "actual WAPE = sum |actual - plan| / sum actual over the month's series-days; bias = "
-            "(actual - plan) / actual;",
+            "actual WAPE = sum |actual - plan| / sum |actual| over the month's series-days; bias = "
+            "sum (actual - plan) / sum |actual|;",
             "backtest WAPE = mean over series of each series' WAPE in the run's backtest folds "
             "(small series count as much as big ones).",
             "",

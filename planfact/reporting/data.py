@@ -4,15 +4,18 @@ Reads only ``mart.*`` views (plan_fact_monthly, plan_fact_daily, forecast_accura
 run_registry, series_dim, series_level, member_label, plan_fact_series_day), all in one read-only
 repeatable-read snapshot, so the figures of one report always belong together. A month without
 a plan of record, without actuals, or whose materialized views are older than the live data is
-refused with a message that names what is missing.
+refused with a message that names what is missing (``render_month_report`` refreshes a mart that
+is behind first, ``planfact.reporting.freshness``: this refusal remains for a load that lands
+between that refresh and the read).
 
 Every member gets its label from ``mart.member_label``. Completeness is judged per series-day
 (``planfact.reporting.completeness``: a store reports a day or it does not): a month with
 unreported series-days is refused unless ``allow_partial``; a partial report compares like
 with like: the plan of the unreported series-days is taken out of every figure (each member,
 each day, the month, year to date, the accuracy trend) and reported as ``plan_to_come``.
-Returns (negative series-day actuals) are summed per member so WAPE and bias can use the
-gross actual.
+WAPE and bias divide by the gross actual (sum of |series-day actual|) the mart computes
+(``mart.plan_fact_monthly.gross_actual``); the report keeps it as returns (the negative
+series-day actuals, half the gross actual's excess over the actual) to show them.
 """
 
 from __future__ import annotations
@@ -186,11 +189,10 @@ def _load(
     if not found.complete and not allow_partial:
         raise PlanfactError(refusal(label, found, missing, len(daily_total)))
     to_come = found.to_come
-    returns = {(r["level"], r["member"]): float(r["returns"]) for r in _rows(conn, "reports/returns", params)}
     by_level: dict[str, list[MemberRow]] = defaultdict(list)
     for row in monthly:
         key = (row["level"], row["member"])
-        figures = _figures(row, to_come=to_come.get(key, 0.0), returns=returns.get(key, 0.0))
+        figures = _figures(row, to_come=to_come.get(key, 0.0), returns=float(row["returns"]))
         by_level[row["level"]].append(
             MemberRow(row["level"], row["member"], figures, label=labels.get(key, row["member"]))
         )

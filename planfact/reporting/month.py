@@ -77,10 +77,7 @@ def render_month_report(
 
         use_calendar(conn, settings)
         sweep(conn, settings, url, month=target)
-        if refresh_mart:
-            from planfact.mart import refresh_mart as refresh
-
-            refresh(conn)
+        _refresh_when_behind(conn, target, forced=refresh_mart)
         data = load_report_data(
             conn,
             target,
@@ -136,6 +133,32 @@ def render_month_report(
         },
     )
     return final
+
+
+def _refresh_when_behind(conn: psycopg.Connection, month: date, *, forced: bool) -> None:
+    """Refresh the mart when asked (``--refresh-mart``) or when it is behind the data of
+    ``month``'s report (``planfact.reporting.freshness``), and commit it at once: a report refused
+    afterwards (incomplete actuals, no actuals yet) keeps the refresh the next command reads."""
+    from planfact.mart import refresh_mart
+    from planfact.reporting.freshness import mart_behind
+
+    conn.commit()  # the sweep stands on its own; the check reads in a transaction of its own
+    reason = "--refresh-mart" if forced else mart_behind(conn, month)
+    conn.commit()
+    if reason is None:
+        return
+    log.info("refreshing the mart before the report", extra={"month": f"{month:%Y-%m}", "reason": reason})
+    try:
+        refresh_mart(conn)
+    except psycopg.errors.InsufficientPrivilege:
+        if forced:
+            raise
+        # A role that may read the mart but not refresh it (planfact_reader): the report's own
+        # freshness check then names the refresh the owner has to run.
+        conn.rollback()
+        log.warning("the mart is behind but this role cannot refresh it", extra={"reason": reason})
+        return
+    conn.commit()
 
 
 def versioned_path(conn: psycopg.Connection, out: Path, month: date, fmt: str, data_version: int) -> Path:

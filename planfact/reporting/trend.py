@@ -2,7 +2,7 @@
 year to date, all like with like.
 
 Every month is read from the same rows as the report month's summary (``mart.plan_fact_monthly``
-at the total level, series-day absolute errors, returns of the series-days), less the plan of
+at the total level, series-day absolute errors, the gross actual), less the plan of
 its unreported series-days (``planfact.reporting.completeness``). So WAPE and bias have one
 definition in the whole report: the trend's point of the report month is the summary's figure.
 """

@@ -113,3 +113,41 @@ def test_another_calendar_is_refused_naming_the_setting(fiscal: Settings, conn: 
     with pytest.raises(UsageError, match="PLANFACT_CALENDAR.*445 year-end jan, weeks end fri"):
         pipeline.prepare_mart(monthly)
     assert record_calendar(conn, installation_calendar(fiscal)) is False  # the same one: fine
+
+
+def test_a_restated_fiscal_period_gets_a_new_report_and_a_later_period_keeps_it(
+    fiscal: Settings, tiny: Any, conn: psycopg.Connection
+) -> None:
+    """The keep-or-redo check of ``report_month`` looks at the period's own days: P12 landing
+    (which shares December with P11) keeps P11's report; a restatement of P11 renders it anew."""
+    from planfact.demo.synthetic.files import write_csv_gz
+
+    conn.autocommit = True
+    p11 = CALENDAR.parse("FY2014-P11")
+    version = pipeline.land_actuals(fiscal, "FY2014-P10")
+    pipeline.prepare_mart(fiscal)
+    run_id = pipeline.start_forecast(fiscal, p11.start.isoformat(), data_version=version)
+    pipeline.forecast_shard(fiscal, run_id, 1)
+    pipeline.finalize_forecast(fiscal, run_id, "FY2014-P11")
+    pipeline.land_actuals(fiscal, "FY2014-P11")
+    pipeline.prepare_mart(fiscal)
+    first = pipeline.report_month(fiscal, "FY2014-P11")
+    assert len(first) == 2
+
+    _write_period(tiny, fiscal.landing_dir, "FY2014-P12")
+    pipeline.land_actuals(fiscal, "FY2014-P12")
+    pipeline.prepare_mart(fiscal)
+    assert pipeline.report_month(fiscal, "FY2014-P11") == first  # P11's own days are unchanged
+
+    dates = tiny.sales["date"].dt.date
+    rows = tiny.sales[(dates >= p11.start) & (dates <= p11.end)].copy()
+    corrected = rows.index[rows["sales"] > 0][:3]  # a late correction of three series-days
+    rows.loc[corrected, "sales"] = (rows.loc[corrected, "sales"] * 0.9).round()
+    write_csv_gz(rows, fiscal.landing_dir / "actuals_FY2014-P11_restated.csv.gz")
+    pipeline.land_actuals(fiscal, "FY2014-P11")
+    pipeline.prepare_mart(fiscal)
+    again = pipeline.report_month(fiscal, "FY2014-P11")
+    assert len(again) == 2 and set(again).isdisjoint(first)  # rendered anew: new files
+    reports = conn.execute("select count(*), count(distinct data_version) from forecast.report "
+                           "where target_month = %s", (p11.start,)).fetchone()
+    assert reports == (4, 2)

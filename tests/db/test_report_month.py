@@ -282,9 +282,42 @@ def test_a_month_without_actuals_says_so_before_the_mart_is_refreshed(
         "values (%s, '2015-08-01', 10, 0, true, %s)",
         (series["1"], known["version"]),
     )
-    conn.commit()  # now actuals exist but the mart has not seen them: refreshing is the cure
-    with pytest.raises(PlanfactError, match=r"refresh the mart .*--refresh-mart"):
+    conn.commit()  # now actuals exist but the mart has not seen them: the report refreshes it
+    with pytest.raises(PlanfactError, match="incomplete actuals for 2015-08") as refused:
         render_month_report(settings, "2015-08", out_dir=tmp_path)
+    assert "refresh" not in str(refused.value)
+
+
+def test_a_report_right_after_a_load_refreshes_the_mart(
+    known, conn, settings: Settings, tmp_path: Path
+) -> None:
+    """`planfact load actuals` of a month, then `planfact report month`: the mart is behind the
+    data (built from an older data version) and is refreshed first, no --refresh-mart needed."""
+    series = {s[0]: known[f"series_{s[0]}"] for s in STORES}
+    _insert_month(conn, AUGUST, series, _version(conn, "august"))
+    conn.commit()  # loaded, the mart not refreshed
+    paths = render_month_report(settings, "2015-08", out_dir=tmp_path)
+    assert len(paths) == 2
+    built = conn.execute("select m.data_version, m.actual_days from mart.plan_fact_monthly as m "
+                         "where m.target_month = %s and m.level = 'total'", (AUGUST,)).fetchone()
+    conn.commit()
+    assert built == (known["version"] + 1, 31)
+
+
+def test_a_refused_report_keeps_the_refresh_it_made(known, conn, settings: Settings, tmp_path: Path) -> None:
+    """`report month --refresh-mart` refused as incomplete, then the suggested `--allow-partial`:
+    the refusal does not roll the refresh back (the retry, and any reader, sees the new mart)."""
+    series = {s[0]: known[f"series_{s[0]}"] for s in STORES}
+    version = _version(conn, "august, 20 days")
+    _insert_month(conn, AUGUST, series, version, days=20)
+    conn.commit()
+    with pytest.raises(PlanfactError, match="incomplete actuals for 2015-08.*--allow-partial"):
+        render_month_report(settings, "2015-08", out_dir=tmp_path, refresh_mart=True)
+    built = conn.execute("select m.data_version, m.actual_days from mart.plan_fact_monthly as m "
+                         "where m.target_month = %s and m.level = 'total'", (AUGUST,)).fetchone()
+    conn.commit()
+    assert built == (version, 20)
+    assert len(render_month_report(settings, "2015-08", out_dir=tmp_path, allow_partial=True)) == 2
 
 
 def test_partial_month_needs_consent_and_is_flagged(known, conn, settings: Settings, tmp_path: Path) -> None:
@@ -298,12 +331,21 @@ def test_partial_month_needs_consent_and_is_flagged(known, conn, settings: Setti
     assert "Incomplete actuals" in paths[1].read_text(encoding="utf-8")
 
 
-def test_stale_mart_is_refused(known, conn, settings: Settings, tmp_path: Path) -> None:
-    _version(conn, "restatement")
+def test_a_stale_mart_is_refused_by_the_reader_and_refreshed_by_the_report(
+    known, conn, settings: Settings, tmp_path: Path
+) -> None:
+    version = _version(conn, "restatement")
     conn.commit()
+    # reading alone never shows figures of an older data version than the live one ...
     with pytest.raises(PlanfactError, match="mart is stale for 2015-07"):
-        render_month_report(settings, "2015-07", out_dir=tmp_path)
-    assert render_month_report(settings, "2015-07", out_dir=tmp_path, refresh_mart=True)
+        load_report_data(conn, JULY, tolerance=0.02)
+    conn.rollback()
+    # ... and a report refreshes the mart first when it is behind
+    assert render_month_report(settings, "2015-07", out_dir=tmp_path)
+    built = conn.execute("select data_version from mart.plan_fact_monthly "
+                         "where target_month = %s and level = 'total'", (JULY,)).fetchone()
+    conn.commit()
+    assert built == (version,)
 
 
 def test_cli_renders_and_refuses_on_one_line(known, cli_env: dict[str, str], tmp_path: Path) -> None:

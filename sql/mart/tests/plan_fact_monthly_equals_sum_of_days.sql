@@ -1,7 +1,7 @@
 -- view: mart.plan_fact_monthly
 -- test: monthly_equals_sum_of_days
 -- Every month, level and member of mart.plan_fact_monthly equals the sum of its days in
--- mart.plan_fact_daily (plan, actual, absolute error, days), none missing on either side;
+-- mart.plan_fact_daily (plan, actual, gross actual, absolute error, days), none missing on either side;
 -- plans are floats, so sums compare with a relative tolerance of 1e-9. A NaN on either side
 -- fails too (PostgreSQL holds NaN equal to NaN and above every number: no tolerance catches it).
 with daily as (
@@ -11,6 +11,7 @@ with daily as (
         d.member,
         sum(d.plan) as plan,
         sum(d.actual) as actual,
+        sum(d.gross_actual) as gross_actual,
         sum(d.abs_error) as abs_error,
         count(*) as days
     from mart.plan_fact_daily as d
@@ -33,6 +34,7 @@ where m.member is null
    or d.member is null
    or abs(m.plan - d.plan) > 1e-9 * (1 + abs(d.plan))
    or m.actual is distinct from d.actual
+   or m.gross_actual is distinct from d.gross_actual
    or abs(coalesce(m.abs_error, 0) - coalesce(d.abs_error, 0)) > 1e-9 * (1 + abs(coalesce(d.abs_error, 0)))
    or m.days <> d.days
    or m.plan = 'NaN' or d.plan = 'NaN' or m.actual = 'NaN' or d.actual = 'NaN'

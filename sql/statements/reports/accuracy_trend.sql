@@ -2,16 +2,9 @@
 -- previous month and year to date: plan, actual, absolute error and coverage summed over the
 -- series-days as mart.plan_fact_monthly sums them (the report's summary uses the same rows, so
 -- WAPE and bias have one definition in the whole report), the returns (negative series-day
--- actuals) and the MAPE of the series-days (mart.forecast_accuracy at series level).
+-- actuals: half the gross actual's excess over the actual) and the MAPE of the series-days
+-- (mart.forecast_accuracy at series level).
 -- grain: one row per target_month.
-with returns as (
-    select d.target_month, -sum(d.actual) as returns
-    from mart.plan_fact_daily as d
-    where d.level = 'series'
-      and d.target_month between %(first_month)s and %(month)s
-      and d.actual < 0
-    group by d.target_month
-)
 select
     m.target_month,
     m.run_id,
@@ -22,10 +15,9 @@ select
     m.coverage_95,
     m.days,
     m.actual_days,
-    coalesce(r.returns, 0) as returns,
+    (m.gross_actual - m.actual) / 2 as returns,
     a.mape
 from mart.plan_fact_monthly as m
-left join returns as r on r.target_month = m.target_month
 left join mart.forecast_accuracy as a
     on a.target_month = m.target_month
     and a.level = 'series'
