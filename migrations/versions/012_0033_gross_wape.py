@@ -20,8 +20,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from planfact.db.objects import create_objects, drop_objects
-from planfact.db.queries import statement
+from planfact._migrations import frozen
 
 revision: str = "0033_gross_wape"
 down_revision: str | None = "0030_calendar_period"
@@ -29,28 +28,28 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # Materialized views are dropped and made again (mart.run_registry with them: it reads
-# mart.run_accuracy; its text, the v2 of 0030_run_flags, is the same on both sides).
+# mart.run_accuracy; its text, the one of 0030_run_flags, is the same on both sides).
 BEFORE = [
-    "mart/plan_fact_daily",
-    "mart/plan_fact_monthly.v2",
-    "mart/forecast_accuracy",
-    "mart/run_accuracy.v2",
-    "mart/run_registry.v2",
+    "0005_mart/mart/plan_fact_daily",
+    "0030_calendar_period/mart/plan_fact_monthly",
+    "0005_mart/mart/forecast_accuracy",
+    "0030_calendar_period/mart/run_accuracy",
+    "0030_run_flags/mart/run_registry",
 ]
 AFTER = [
-    "mart/plan_fact_daily.v2",
-    "mart/plan_fact_monthly.v3",
-    "mart/forecast_accuracy.v2",
-    "mart/run_accuracy.v3",
-    "mart/run_registry.v2",
+    "0033_gross_wape/mart/plan_fact_daily",
+    "0033_gross_wape/mart/plan_fact_monthly",
+    "0033_gross_wape/mart/forecast_accuracy",
+    "0033_gross_wape/mart/run_accuracy",
+    "0030_run_flags/mart/run_registry",
 ]
 
 
 def _replace(old: list[str], new: list[str]) -> None:
     bind = op.get_bind()
-    drop_objects(bind, old)
-    create_objects(bind, new)
-    bind.connection.driver_connection.execute(statement("mart/grant"))
+    frozen.drop(bind, old)
+    frozen.create(bind, new)
+    frozen.run(bind, "0005_mart/grant")
 
 
 def upgrade() -> None:

@@ -14,15 +14,14 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
-from planfact.db.objects import create_objects, drop_objects
-from planfact.db.queries import statement
+from planfact._migrations import frozen
 
 revision: str = "0001_core"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-OBJECTS = ["core/actuals_current", "core/actuals_as_of"]
+OBJECTS = ["0001_core/core/actuals_current", "0001_core/core/actuals_as_of"]
 CALENDAR_RANGE = {"first_day": date(2000, 1, 1), "last_day": date(2040, 12, 31)}
 
 
@@ -180,12 +179,12 @@ def upgrade() -> None:
         comment="Rows refused by a --quarantine load, with the reason, linked to the version.",
     )
     bind = op.get_bind()
-    bind.connection.driver_connection.execute(statement("calendar/fill"), CALENDAR_RANGE)
-    create_objects(bind, OBJECTS)
+    frozen.run(bind, "0001_core/calendar_fill", CALENDAR_RANGE)
+    frozen.create(bind, OBJECTS)
 
 
 def downgrade() -> None:
-    drop_objects(op.get_bind(), OBJECTS)
+    frozen.drop(op.get_bind(), OBJECTS)
     for table in (
         "rejected_row",
         "actuals",

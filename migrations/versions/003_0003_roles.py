@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from planfact.db.queries import sql_file
+from planfact._migrations import frozen
 
 revision: str = "0003_roles"
 down_revision: str | None = "0002_forecast"
@@ -20,7 +20,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def _run(name: str) -> None:
-    op.get_bind().connection.driver_connection.execute(sql_file(f"roles/{name}.sql"))
+    frozen.run(op.get_bind(), f"0003_roles/{name}")
 
 
 def upgrade() -> None:

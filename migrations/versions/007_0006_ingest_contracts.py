@@ -21,23 +21,21 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from planfact.db.objects import create_objects, drop_objects
-from planfact.db.queries import sql_file
+from planfact._migrations import frozen
 
 revision: str = "0006_ingest_contracts"
 down_revision: str | None = "0020_reports_member_label"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-NEW_OBJECTS = ["core/flag_value", "core/holiday_value"]
-ROW_PROBLEM_V1 = ["core/actuals_row_problem"]
-ROW_PROBLEM_V2 = ["core/actuals_row_problem.v2"]
+NEW_OBJECTS = ["0006_ingest_contracts/core/flag_value", "0006_ingest_contracts/core/holiday_value"]
+ROW_PROBLEM_V1 = ["0004_actuals/core/actuals_row_problem"]
+ROW_PROBLEM_V2 = ["0006_ingest_contracts/core/actuals_row_problem"]
 VERSION_FK = "core.data_version.version_id"
 
 
 def _run(step: str) -> None:
-    driver = op.get_bind().connection.driver_connection
-    driver.execute(sql_file(f"migrations/0006_ingest_contracts.{step}.sql"))
+    frozen.run(op.get_bind(), f"0006_ingest_contracts/{step}")
 
 
 def upgrade() -> None:
@@ -72,16 +70,16 @@ def upgrade() -> None:
     op.add_column("rejected_row", rejected_at, schema="core")
 
     bind = op.get_bind()
-    drop_objects(bind, ROW_PROBLEM_V1)
-    create_objects(bind, NEW_OBJECTS + ROW_PROBLEM_V2)
+    frozen.drop(bind, ROW_PROBLEM_V1)
+    frozen.create(bind, NEW_OBJECTS + ROW_PROBLEM_V2)
     _run("upgrade")
 
 
 def downgrade() -> None:
     bind = op.get_bind()
-    drop_objects(bind, ROW_PROBLEM_V2)
-    drop_objects(bind, NEW_OBJECTS)
-    create_objects(bind, ROW_PROBLEM_V1)
+    frozen.drop(bind, ROW_PROBLEM_V2)
+    frozen.drop(bind, NEW_OBJECTS)
+    frozen.create(bind, ROW_PROBLEM_V1)
     _run("downgrade")
     op.drop_column("rejected_row", "rejected_at", schema="core")
     op.drop_column("rejected_row", "source_sha256", schema="core")

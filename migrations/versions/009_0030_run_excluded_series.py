@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from planfact.db.queries import sql_file
+from planfact._migrations import frozen
 
 revision: str = "0030_run_excluded_series"
 down_revision: str | None = "0010_lifecycle_lease"
@@ -38,9 +38,7 @@ def upgrade() -> None:
         schema="forecast",
         comment="One row per run and series the run left out of its plan (with the reason).",
     )
-    op.get_bind().connection.driver_connection.execute(
-        sql_file("migrations/0030_run_excluded_series.upgrade.sql")
-    )
+    frozen.run(op.get_bind(), "0030_run_excluded_series/upgrade")
 
 
 def downgrade() -> None:

@@ -19,8 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from planfact.db.objects import create_objects, drop_objects
-from planfact.db.queries import statement
+from planfact._migrations import frozen
 
 revision: str = "0030_run_flags"
 down_revision: str | None = "0030_run_excluded_series"
@@ -31,6 +30,8 @@ FLAGS = ("cold_start", "fallback", "model_error")
 
 
 TABLES = ("run", "run_shard")
+REGISTRY = "0030_run_flags/mart/run_registry"
+REGISTRY_BEFORE = "0005_mart/mart/run_registry"
 
 
 def upgrade() -> None:
@@ -56,18 +57,16 @@ def upgrade() -> None:
                 "selection (cold_start, fallback) or which model raised for it (model_error)",
     )
     bind = op.get_bind()
-    create_objects(bind, ["mart/run_registry.v2"])
-    driver = bind.connection.driver_connection
-    driver.execute(statement("runs/grant_series_flag"))
-    driver.execute(statement("mart/grant"))
+    frozen.create(bind, [REGISTRY])
+    frozen.run(bind, "0030_run_flags/grant_series_flag")
+    frozen.run(bind, "0005_mart/grant")
 
 
 def downgrade() -> None:
     bind = op.get_bind()
-    driver = bind.connection.driver_connection
-    drop_objects(bind, ["mart/run_registry.v2"])
-    create_objects(bind, ["mart/run_registry"])
-    driver.execute(statement("mart/grant"))
+    frozen.drop(bind, [REGISTRY])
+    frozen.create(bind, [REGISTRY_BEFORE])
+    frozen.run(bind, "0005_mart/grant")
     op.drop_table("series_flag", schema="forecast")
     for table in TABLES:
         op.drop_column(table, "warnings", schema="forecast")

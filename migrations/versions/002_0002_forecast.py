@@ -13,14 +13,14 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
-from planfact.db.objects import create_objects, drop_objects
+from planfact._migrations import frozen
 
 revision: str = "0002_forecast"
 down_revision: str | None = "0001_core"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-OBJECTS = ["forecast/plan_of_record"]
+OBJECTS = ["0002_forecast/forecast/plan_of_record"]
 RUN_FK = "forecast.run.run_id"
 
 
@@ -162,11 +162,11 @@ def upgrade() -> None:
         schema="forecast",
         comment="The report registry: one row per rendered report file.",
     )
-    create_objects(op.get_bind(), OBJECTS)
+    frozen.create(op.get_bind(), OBJECTS)
 
 
 def downgrade() -> None:
-    drop_objects(op.get_bind(), OBJECTS)
+    frozen.drop(op.get_bind(), OBJECTS)
     for table in (
         "report",
         "plan_assignment",

@@ -11,22 +11,21 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from planfact.db.objects import create_objects, drop_objects
-from planfact.db.queries import statement
+from planfact._migrations import frozen
 
 revision: str = "0020_reports_member_label"
 down_revision: str | None = "0005_mart"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-OBJECTS = ["mart/member_label"]
+OBJECTS = ["0020_reports_member_label/mart/member_label"]
 
 
 def upgrade() -> None:
     bind = op.get_bind()
-    create_objects(bind, OBJECTS)
-    bind.connection.driver_connection.execute(statement("mart/grant"))
+    frozen.create(bind, OBJECTS)
+    frozen.run(bind, "0005_mart/grant")
 
 
 def downgrade() -> None:
-    drop_objects(op.get_bind(), OBJECTS)
+    frozen.drop(op.get_bind(), OBJECTS)

@@ -20,8 +20,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from planfact.db.objects import create_objects, drop_objects
-from planfact.db.queries import statement
+from planfact._migrations import frozen
 
 revision: str = "0030_calendar_period"
 down_revision: str | None = "0030_run_flags"
@@ -29,15 +28,17 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # Materialized views (and the view on one of them) are dropped and made again; plain views and
-# the function are replaced in place (same columns).
-REBUILT = ["mart/sales_monthly", "mart/plan_fact_monthly", "mart/run_accuracy", "mart/run_registry"]
-REPLACED = ["mart/sales_daily", "mart/plan_fact_series_day", "mart/export_training"]
-
-
-def _versions(refs: list[str], suffix: str) -> list[str]:
-    # mart.run_registry is only rebuilt (it reads run_accuracy): its current text is the v2 of
-    # 0030_run_flags on both sides of this migration.
-    return [f"{ref}{suffix}" if ref != "mart/run_registry" else "mart/run_registry.v2" for ref in refs]
+# the function are replaced in place (same columns). mart.run_registry is only rebuilt (it reads
+# run_accuracy): its text is the one of 0030_run_flags on both sides of this migration.
+REBUILT_BEFORE = ["0005_mart/mart/sales_monthly", "0005_mart/mart/plan_fact_monthly",
+                  "0005_mart/mart/run_accuracy", "0030_run_flags/mart/run_registry"]
+REBUILT_AFTER = ["0030_calendar_period/mart/sales_monthly", "0030_calendar_period/mart/plan_fact_monthly",
+                 "0030_calendar_period/mart/run_accuracy", "0030_run_flags/mart/run_registry"]
+REPLACED_BEFORE = ["0005_mart/mart/sales_daily", "0005_mart/mart/plan_fact_series_day",
+                   "0005_mart/mart/export_training"]
+REPLACED_AFTER = ["0030_calendar_period/mart/sales_daily", "0030_calendar_period/mart/plan_fact_series_day",
+                  "0030_calendar_period/mart/export_training"]
+PERIOD_END = ["0030_calendar_period/core/period_end"]
 
 
 def upgrade() -> None:
@@ -75,11 +76,11 @@ def upgrade() -> None:
     # 0003 granted on the tables and functions that existed then; grant the new ones explicitly
     op.execute("grant select, insert, update on core.calendar_setting, core.calendar_period to planfact_etl")
     bind = op.get_bind()
-    create_objects(bind, ["core/period_end"])
+    frozen.create(bind, PERIOD_END)
     op.execute("grant execute on all functions in schema core to planfact_etl")
-    drop_objects(bind, REBUILT)
-    create_objects(bind, _versions(REPLACED, ".v2") + _versions(REBUILT, ".v2"))
-    bind.connection.driver_connection.execute(statement("mart/grant"))
+    frozen.drop(bind, REBUILT_BEFORE)
+    frozen.create(bind, REPLACED_AFTER + REBUILT_AFTER)
+    frozen.run(bind, "0005_mart/grant")
     # A run's month is the first day of a period of the calendar (checked by planfact.periods
     # when it is given), no longer always the 1st of a calendar month.
     op.drop_constraint("run_target_month_first_day", "run", schema="forecast", type_="check")
@@ -89,10 +90,10 @@ def downgrade() -> None:
     op.create_check_constraint("run_target_month_first_day", "run", "extract(day from target_month) = 1",
                                schema="forecast")
     bind = op.get_bind()
-    drop_objects(bind, _versions(REBUILT, ".v2"))
-    create_objects(bind, REPLACED + _versions(REBUILT, ""))
-    bind.connection.driver_connection.execute(statement("mart/grant"))
-    drop_objects(bind, ["core/period_end"])
+    frozen.drop(bind, REBUILT_AFTER)
+    frozen.create(bind, REPLACED_BEFORE + REBUILT_BEFORE)
+    frozen.run(bind, "0005_mart/grant")
+    frozen.drop(bind, PERIOD_END)
     op.drop_column("calendar", "period_start", schema="core")
     op.drop_table("calendar_period", schema="core")
     op.drop_table("calendar_setting", schema="core")

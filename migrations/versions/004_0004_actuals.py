@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from planfact.db.objects import create_objects, drop_objects
+from planfact._migrations import frozen
 
 revision: str = "0004_actuals"
 down_revision: str | None = "0003_roles"
@@ -21,13 +21,13 @@ depends_on: str | Sequence[str] | None = None
 
 # Order matters: actuals_row_problem calls promo_value; verify calls the checksums.
 OBJECTS = [
-    "core/promo_value",
-    "core/actuals_row_problem",
-    "core/is_valid_input",
-    "core/actuals_month_checksums",
-    "core/verify_data_version",
-    "core/planned_current",
-    "core/planned_as_of",
+    "0004_actuals/core/promo_value",
+    "0004_actuals/core/actuals_row_problem",
+    "0004_actuals/core/is_valid_input",
+    "0004_actuals/core/actuals_month_checksums",
+    "0004_actuals/core/verify_data_version",
+    "0004_actuals/core/planned_current",
+    "0004_actuals/core/planned_as_of",
 ]
 VERSION_FK = "core.data_version.version_id"
 
@@ -64,7 +64,7 @@ def upgrade() -> None:
     )
     op.create_index("planned_exogenous_plan_date", "planned_exogenous", ["plan_date"], schema="core")
     bind = op.get_bind()
-    create_objects(bind, OBJECTS)
+    frozen.create(bind, OBJECTS)
     # 0003 granted on the tables and functions that existed then; grant the new ones explicitly
     # (default privileges apply only to objects created by the role that set them).
     op.execute("grant select, insert, update on core.planned_exogenous to planfact_etl")
@@ -73,5 +73,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    drop_objects(op.get_bind(), OBJECTS)
+    frozen.drop(op.get_bind(), OBJECTS)
     op.drop_table("planned_exogenous", schema="core")
