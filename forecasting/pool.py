@@ -81,9 +81,8 @@ def bind_to_parent(parent: int, *, death_signal: bool = True, every: float = WAT
 
 def worker_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of ``workers`` processes, each bound to this process (see the module docstring)."""
-    # fork where available: spawn would re-import the caller's __main__ (scripts without a
-    # main guard break) and costs seconds per worker. Workers never run LightGBM/OpenMP,
-    # so inheriting the parent's thread pools after fork is harmless.
+    # fork where available (why not spawn or forkserver: the module docstring). Workers never
+    # run LightGBM/OpenMP, so inheriting the parent's thread pools after fork is harmless.
     method = "fork" if "fork" in get_all_start_methods() else "spawn"
     return ProcessPoolExecutor(workers, mp_context=get_context(method), initializer=bind_to_parent,
                                initargs=(os.getpid(),))
