@@ -29,7 +29,8 @@ def _run(level: str | None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "PLANFACT_LOG_LEVEL"}
     if level is not None:
         env["PLANFACT_LOG_LEVEL"] = level
-    return subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=120)
+    command = [sys.executable, "-c", SCRIPT]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
 
 
 LAST_LINE = (

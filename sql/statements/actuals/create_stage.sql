@@ -1,6 +1,11 @@
 -- the typed staging table of one load. grain: one row per data record of the file.
 -- line_no is filled only on the diagnosis path (the fast path does not number lines).
 -- No constraints: bad values are found by core.actuals_row_problem, not by COPY.
+-- The date arrives as the file's text (sale_day) and sale_date is read from it at fixed
+-- positions, never by PostgreSQL's lenient date input: text of another form either fails here
+-- (the diagnosis then names it) or is caught by stage_verdict, which checks each distinct
+-- sale_day against the file rule core.iso_date (once per day, not per row: a regex per row
+-- would cost the COPY about a second per million rows).
 -- (a caller's open transaction keeps the previous load's temp tables: start clean)
 drop table if exists pg_temp.actuals_stage;
 drop table if exists pg_temp.load_series;
@@ -8,7 +13,10 @@ create temp table actuals_stage (
     line_no bigint,
     store_id text,
     group_id text default 'all',
-    sale_date date,
+    sale_day text,
+    sale_date date generated always as (
+        make_date(substr(sale_day, 1, 4)::integer, substr(sale_day, 6, 2)::integer, substr(sale_day, 9, 2)::integer)
+    ) stored,
     sales numeric(18, 4),
     customers integer,
     promo text,
