@@ -176,10 +176,14 @@ def _load(conn: psycopg.Connection, paths: Paths, options: _Options) -> LoadResu
             kept = keep_rejects(conn, None, refused.staged)
         first = refused.failed.problems[0]
         column = f", column {first.column}" if first.column else ""
+        where = (
+            f"{kept} rejected rows kept in core.rejected_row"
+            if kept
+            else "its rejected rows are in core.rejected_row already (the same file was refused before)"
+        )
         raise InputError(
             f"{refused.failed.source.path}: line {first.line_no}{column}: {first.reason} (every one of its "
-            f"{refused.failed.rejected} rows was refused; {kept} rejected rows kept in core.rejected_row, "
-            "nothing was loaded)"
+            f"{refused.failed.rejected} rows was refused; {where}, nothing was loaded)"
         ) from None
     log.info(
         "load finished", extra={"files": len(sources), "seconds": round(time.perf_counter() - started, 3)}
