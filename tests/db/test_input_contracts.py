@@ -738,6 +738,24 @@ CASES.update(
             1,
             _file("store.csv", r"line 1, column ' Store': a space at either end of a column name"),
         ),
+        "plan for a month whose actuals are loaded": Case(
+            lambda t: [
+                "load",
+                "plan",
+                str(
+                    write_csv(
+                        t / "plan.csv", PLAN_HEADER, ["1,1,2015-02-02,1,0,0,0", "2,6,2015-01-31,1,1,0,0"]
+                    )
+                ),
+            ],
+            1,
+            _file(
+                "plan.csv",
+                r"line 3, column Date: 2015-01-31 is in 2015-01, whose actuals are loaded: a plan holds the "
+                r"known flags of months to come, and a closed month's plan stays as it was "
+                r"\(the file was not loaded\)$",
+            ),
+        ),
         "run --shard out of range": Case(
             lambda t: ["run", "month", "2015-02", "--shard=1/99999999999"],
             2,
