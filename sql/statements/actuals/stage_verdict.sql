@@ -2,14 +2,8 @@
 -- weekly or monthly instead of daily (all on one weekday, or all on one day of the month), and
 -- series whose store or product group is not in the reference data (unless new ones are
 -- accepted: %(new_series)s; the group 'all' of feeds without groups is always known).
--- A date of another form than YYYY-MM-DD (core.iso_date; the stage read it at fixed positions)
--- counts as a bad row: checked once per distinct text.
 select
-    coalesce(sum(s.bad_rows), 0) + (
-        select count(*)
-        from (select distinct st.sale_day from pg_temp.actuals_stage as st) as d
-        where core.iso_date(d.sale_day) is null and d.sale_day is not null
-    ) as bad_rows,
+    coalesce(sum(s.bad_rows), 0) as bad_rows,
     count(*) filter (where s.row_count >= 4 and s.weekday_mask & (s.weekday_mask - 1) = 0
                         or s.row_count >= 3 and s.monthday_mask & (s.monthday_mask - 1) = 0
                         and s.last_date - s.first_date >= 56) as coarse_series,
