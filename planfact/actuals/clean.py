@@ -3,11 +3,12 @@
 ``read_clean`` parses a source file with pandas and checks, column by column, that every row
 would pass staging without a word: the same row rules as ``core.actuals_row_problem``, the
 frequency test and the duplicate test of the staging, but stricter wherever being exact would
-cost code (no empty field at all, plain ISO dates, keys of printable ASCII without spaces at
-either end, LF line ends, flags in their common spellings). Anything it is not sure of makes
-it answer None, and the loader takes the staged path, which accepts or refuses exactly as
-before. So the straight path never loads a file the staged path would refuse, and stores the
-same values (the holiday flag in its stored form, promo as its count, sales exact to 4 places).
+cost code (no empty field at all, dates by the one rule of ``dates``, keys of printable ASCII
+without spaces at either end, LF line ends, flags in their common spellings). Anything it is
+not sure of makes it answer None, and the loader takes the staged path, which accepts or
+refuses exactly as before. So the straight path never loads a file the staged path would
+refuse, and stores the same values (the holiday flag in its stored form, promo as its count,
+sales exact to 4 places).
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from planfact.actuals.dates import parse_date
 from planfact.actuals.source import READ_ERRORS, open_binary
 from planfact.actuals.staging import SourceFile
 
 __all__ = ["CleanFile", "read_clean", "promo_value", "bool_value"]
 
 _KEY = re.compile(r"[!-~](?:[ -~]*[!-~])?")
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _COUNT = re.compile(r"[0-9]{1,9}")
 _TRUE = {"1", "t", "true", "y", "yes", "on"}
 _FALSE = {"0", "f", "false", "n", "no", "off"}
@@ -227,13 +228,10 @@ def _checked(columns: dict[str, pd.Series], source: SourceFile) -> CleanFile | N
 
 
 def _days(column: pd.Series, today: date | None) -> np.ndarray | None:
-    distinct = [str(value) for value in column.cat.categories]
-    if not all(_ISO_DAY.fullmatch(value) for value in distinct):
+    parsed = [parse_date(str(value)) for value in column.cat.categories]  # (each distinct day once)
+    if not parsed or any(day is None for day in parsed):
         return None
-    try:
-        known = pd.to_datetime(pd.Series(distinct), format="%Y-%m-%d").to_numpy().astype("datetime64[D]")
-    except (ValueError, OverflowError):
-        return None
+    known = np.array(parsed, dtype="datetime64[D]")
     if known.min() < _FIRST or known.max() > _LAST:
         return None
     if today is not None and known.max() > np.datetime64(today, "D"):
