@@ -8,7 +8,7 @@
   diagnosis tells a number out of range from text.
 
 Revision ID: 0040_iso_dates
-Revises: 0030_calendar_period
+Revises: 0033_gross_wape
 Create Date: 2026-12-05
 """
 
@@ -21,7 +21,7 @@ from alembic import op
 from planfact.db.objects import create_objects, drop_objects
 
 revision: str = "0040_iso_dates"
-down_revision: str | None = "0030_calendar_period"
+down_revision: str | None = "0033_gross_wape"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
