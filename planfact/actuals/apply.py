@@ -20,6 +20,7 @@ from planfact.actuals.bulk import insert_rebuilding_indexes
 from planfact.actuals.layouts import Kind
 from planfact.actuals.staging import StagedFile
 from planfact.db.queries import execute, fetch_all, fetch_one, statement
+from planfact.stopwatch import lap
 
 __all__ = [
     "Applied",
@@ -160,6 +161,7 @@ def close_version(
     if sums is None:
         params = {"version_id": version_id, "months": touched}
         sums = fetch_all(conn, "versions/compute_month_checksums", params)
+        lap("month checksums")
     execute(
         conn,
         "versions/insert_month_checksums",
@@ -188,6 +190,7 @@ def close_version(
         },
     )
     keep_rejects(conn, version_id, files)
+    lap("version counts and rejects")
 
 
 def keep_rejects(conn: psycopg.Connection, version_id: int | None, files: list[StagedFile]) -> int:

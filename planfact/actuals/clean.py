@@ -25,6 +25,7 @@ import pandas as pd
 from planfact.actuals.dates import parse_date
 from planfact.actuals.source import READ_ERRORS, open_binary
 from planfact.actuals.staging import SourceFile
+from planfact.stopwatch import lap
 
 __all__ = ["CleanFile", "read_clean", "promo_value", "bool_value"]
 
@@ -128,6 +129,7 @@ def read_clean(source: SourceFile) -> CleanFile | None:
         return None
     if b"\r" in data or b"\x00" in data:
         return None
+    lap("read and gunzip")
     # text columns as categories: parsed straight into codes, each distinct value checked once
     text_columns = {name: "category" for name, target in layout.columns.items() if target in _TEXT}
     text_columns.update({name: "category" for name in source.header if name not in layout.columns})
@@ -139,6 +141,7 @@ def read_clean(source: SourceFile) -> CleanFile | None:
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.ParserWarning, OverflowError):
         return None
     del data
+    lap("parse CSV")
     if list(frame.columns) != source.header or frame.empty or frame.isna().to_numpy().any():
         return None
     by_logical = {target: frame[name] for name, target in layout.columns.items()}
@@ -262,6 +265,7 @@ def _sales(column: pd.Series, allow_negative: bool) -> np.ndarray | None:
 def _daily_and_unique(clean: CleanFile) -> bool:
     """No key twice, and no series whose dates are all on one weekday or one day of the month
     (the staging's frequency test, ``actuals/stage_verdict``); sorts the rows by series and day."""
+    lap("check values")
     ordinal_2000 = (clean.days - _FIRST).astype(np.int64)  # < 2^14 within the calendar
     order = np.argsort(clean.series * (1 << 14) + ordinal_2000)
     for name in _ROW_ARRAYS:

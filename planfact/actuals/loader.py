@@ -44,6 +44,7 @@ from planfact.db.locks import advisory_lock
 from planfact.db.queries import execute, fetch_one
 from planfact.errors import InputError, UsageError
 from planfact.hashes import file_sha256, set_sha256
+from planfact.stopwatch import lap
 from planfact.versions import latest_version
 
 __all__ = ["LoadResult", "load_actuals", "load_plan", "resolve_layout", "LOAD_LOCK", "PAUSE_ENV"]
@@ -168,11 +169,13 @@ def _load(conn: psycopg.Connection, paths: Paths, options: _Options) -> LoadResu
         if source.sha256 in shas:
             raise UsageError(f"{source.path}: the same content as {shas[source.sha256]} (given twice)")
         shas[source.sha256] = source.path
+    lap("sha256 and header")
     started = time.perf_counter()
     try:
         with conn.transaction(), advisory_lock(conn, *LOAD_LOCK):
             execute(conn, "actuals/session_settings")
             result = _run(conn, sources, options)
+        lap("commit")
     except _AllRefused as refused:
         with conn.transaction():
             kept = keep_rejects(conn, None, refused.staged)
@@ -221,6 +224,7 @@ def _run(conn: psycopg.Connection, sources: list[SourceFile], options: _Options)
         )
     empty = fetch_one(conn, "actuals/target_is_empty") if options.kind == "actuals" else None
     bulk = bool(empty and empty[0])
+    lap("lock and version lookups")
     if options.kind == "actuals" and len(pending) == 1:
         straight = _try_straight(conn, pending[0][0], options, bulk=bulk, previous_id=previous_id)
         if straight is not None:
