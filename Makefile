@@ -74,8 +74,10 @@ migrate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/load.py --breakdown
 	$(BIN)/python bench/mart.py
 	$(BIN)/python bench/report.py
+	$(BIN)/python bench/report.py --feed messy
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/monthly_run.py
 	$(BIN)/python bench/messy.py

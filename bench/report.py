@@ -1,14 +1,23 @@
-"""Benchmark of the plan-vs-actual report on a full Rossmann month (1,115 stores × 31 days).
+"""Benchmark of the plan-vs-actual report on a full month: Rossmann (1,115 stores × 31 days)
+or the messy-retail feed (``--feed messy``: 100 stores × 33 departments = 3,300 series).
 
-With ../shared/data/rossmann present it builds a throwaway database (the server of
-PLANFACT_TEST_DATABASE_URL, else the embedded one), loads the Rossmann stores and the July
-2015 actuals with the real loader, writes a synthetic plan of record (actual × lognormal
-noise, ±15 % / ±25 % intervals), refreshes the mart, and times reading the mart and
-rendering each format. Without the data it times the renderers on an in-memory ReportData
-of the same shape (``reports.sample``) and says so. Median of ``--runs`` runs (default 3);
-target: both formats rendered in under 15 s together.
+Rossmann: with ../shared/data/rossmann present it builds a throwaway database (the bench
+server: PLANFACT_BENCH_DATABASE_URL, else the embedded one), loads the Rossmann stores and
+the July 2015 actuals with the real loader, writes a synthetic plan of record (actual ×
+lognormal noise, ±15 % / ±25 % intervals), refreshes the mart, and times reading the mart and
+rendering each format. Without the data it times the renderers on an in-memory ReportData of
+the same shape (``reports.sample``) and says so. Target: both formats in under 15 s together.
 
-    python bench/report.py [--runs 3] [--data DIR] [--memory]
+Messy (issue 29): the generator's ``large`` feed (``planfact data generate --profile messy
+--size large``: returns, TRUE/FALSE flags, born, stopped, sparse, intermittent and tiny series)
+from 2014-01-01 to July 2015 is loaded through its mapping (one data version, so the year to
+date and the accuracy trend have their history), the same synthetic plan is written for the
+series that report July (negative net sales planned 0), and the report of July is timed.
+Target: the end-to-end report (read, both files, sha256, registry) in at most 10 s.
+
+Median of ``--runs`` runs (default 3).
+
+    python bench/report.py [--runs 3] [--data DIR] [--memory] [--feed rossmann|messy]
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
+import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -42,7 +52,8 @@ from reports.model import ReportData  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "rossmann"
 MONTH = date(2015, 7, 1)
-TARGET_SECONDS = 15.0
+TARGET_SECONDS = {"rossmann": 15.0, "messy": 10.0}
+MESSY_START = "2014-01-01"
 T = TypeVar("T")
 
 
@@ -59,30 +70,55 @@ def _month_file(data_dir: Path, out: Path) -> Path:
     return out
 
 
-def _fill(url: str, data_dir: Path) -> dict[str, float]:
-    """Load stores and July actuals, write the synthetic plan, refresh the mart; step -> seconds."""
+def _load_rossmann(conn: psycopg.Connection, data_dir: Path, folder: Path) -> int:
+    """Rossmann stores and July 2015 actuals; returns the data version."""
     from planfact.actuals.loader import load_actuals
     from planfact.actuals.reference import load_stores
+
+    load_stores(conn, data_dir / "store.csv.gz")
+    result = load_actuals(conn, _month_file(data_dir, folder / "train_2015-07.csv"))
+    assert result.version_id is not None, result.message
+    return result.version_id
+
+
+def _load_messy(conn: psycopg.Connection, folder: Path) -> int:
+    """The messy feed (large) from MESSY_START to July 2015 through its mapping; the version."""
+    from planfact.actuals import load_actuals, load_holidays, load_stores
+    from planfact.demo.synthetic import generate_messy, write_messy
+
+    data = generate_messy("large", seed=7, start=MESSY_START, end=date(2015, 7, 31))
+    write_messy(data, folder)
+    load_stores(conn, folder / "stores.csv.gz")
+    load_holidays(conn, folder / "holidays_events.csv.gz")
+    result = load_actuals(
+        conn, folder / "messy_sales.csv.gz", mapping=folder / "messy_mapping.toml", new_series=True
+    )
+    assert result.version_id is not None, result.message
+    return result.version_id
+
+
+def _fill(url: str, load: Callable[[psycopg.Connection, Path], int]) -> dict[str, float]:
+    """Load the actuals, write the synthetic plan, refresh the mart; step -> seconds."""
     from planfact.mart import refresh_mart
 
     timings = {}
     with connect(url) as conn, tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        load_stores(conn, data_dir / "store.csv.gz")
-        result = load_actuals(conn, _month_file(data_dir, Path(tmp) / "train_2015-07.csv"))
-        timings["load actuals (real loader)"] = time.perf_counter() - started
+        version_id = load(conn, Path(tmp))
+        timings["actuals generated (messy) and loaded (real loader)"] = time.perf_counter() - started
         started = time.perf_counter()
         rng = np.random.default_rng(2015)
         rows = bench_sql.fetch_all(conn, "month_actuals", {"month": MONTH})
         with conn.transaction():
             inserted = bench_sql.execute(
-                conn, "insert_run", {"month": MONTH, "data_version": result.version_id}
+                conn, "insert_run", {"month": MONTH, "data_version": version_id}
             ).fetchone()
             assert inserted is not None
             run_id = inserted[0]
             with conn.cursor() as cur, cur.copy(bench_sql.statement("copy_forecast")) as copy:
                 for series_id, day, sales, is_open in rows:
-                    yhat = float(sales) * float(np.exp(rng.normal(0, 0.12))) if is_open else 0.0
+                    # (a plan is never negative: net returns are planned 0)
+                    yhat = max(float(sales), 0.0) * float(np.exp(rng.normal(0, 0.12))) if is_open else 0.0
                     copy.write_row(
                         (
                             run_id,
@@ -102,7 +138,7 @@ def _fill(url: str, data_dir: Path) -> dict[str, float]:
         refresh_mart(conn)
         timings["mart refresh"] = time.perf_counter() - started
         print(
-            f"loaded {len(rows):,} store-days of {MONTH:%Y-%m} (data version {result.version_id}), "
+            f"loaded {len(rows):,} series-days of {MONTH:%Y-%m} (data version {version_id}), "
             f"plan run {run_id}",
             file=sys.stderr,
         )
@@ -134,6 +170,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--feed", choices=sorted(TARGET_SECONDS), default="rossmann")
     parser.add_argument("--memory", action="store_true", help="time the renderers on in-memory data only")
     parser.add_argument("--keep", type=Path, default=None, help="leave the rendered files in this folder")
     args = parser.parse_args()
@@ -141,24 +178,29 @@ def main() -> int:
 
     rows: dict[str, float] = {}
     end_to_end: float | None = None
+    messy = args.feed == "messy"
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        if args.memory or not (args.data / "train.csv.gz").exists():
+        if args.memory or not (messy or (args.data / "train.csv.gz").exists()):
             from reports.sample import sample_report_data
 
+            stores = 3300 if messy else 1115
             print(
                 f"no Rossmann data in {args.data} (or --memory): timing the renderers on an in-memory "
-                "ReportData of the same shape (1,115 stores × 31 days)",
+                f"ReportData of {stores:,} stores × 31 days",
                 file=sys.stderr,
             )
-            source = "in-memory ReportData, 1,115 stores × 31 days"
-            data = sample_report_data(stores=1115, days=31, month=MONTH)
+            source = f"in-memory ReportData, {stores:,} stores × 31 days"
+            data = sample_report_data(stores=stores, days=31, month=MONTH)
         else:
             from planfact.db.migrate import upgrade
 
             with throwaway_database(server_url(), "planfact_bench_report") as url:
                 upgrade(url, "head")
-                setup = _fill(url, args.data)
+                if messy:
+                    setup = _fill(url, _load_messy)
+                else:
+                    setup = _fill(url, lambda conn, folder: _load_rossmann(conn, args.data, folder))
                 for step, seconds in setup.items():
                     print(f"setup: {step} {seconds:.2f} s", file=sys.stderr)
                 with connect(url) as conn:
@@ -167,24 +209,29 @@ def main() -> int:
                     )
                 settings = Settings(database_url=url, report_dir=out / "e2e", state_dir=out / "state")
                 end_to_end, _ = _time(lambda: render_month_report(settings, MONTH), args.runs)
-            source = "Rossmann July 2015 (real loader, synthetic plan), mart refreshed"
+            if messy:
+                source = (f"messy retail large (3,300 series, history from {MESSY_START}), July 2015, "
+                          "synthetic plan, mart refreshed")
+            else:
+                source = "Rossmann July 2015 (real loader, synthetic plan), mart refreshed"
         rows.update(_render(data, out, args.runs))
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
             for path in out.iterdir():
                 path.replace(args.keep / path.name)
     total = sum(rows.values())
+    target = TARGET_SECONDS[args.feed]
     print(f"\nplan-vs-actual report, {source}; median of {args.runs} runs\n")
     print("| step | seconds |")
     print("|---|---|")
     for step, seconds in rows.items():
         print(f"| {step} | {seconds:.2f} |")
-    print(f"| **sum of the steps (both formats)** | **{total:.2f}** (target < {TARGET_SECONDS:.0f}) |")
+    print(f"| **sum of the steps (both formats)** | **{total:.2f}** (target < {target:.0f}) |")
     if end_to_end is not None:
         print(
             f"| end to end: `render_month_report` (read, both files, sha256, registry) | {end_to_end:.2f} |"
         )
-    return 0 if max(total, end_to_end or 0.0) < TARGET_SECONDS else 1
+    return 0 if max(total, end_to_end or 0.0) <= target else 1
 
 
 if __name__ == "__main__":

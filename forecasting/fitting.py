@@ -15,9 +15,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_all_start_methods, get_context
 from typing import Any
 
 import numpy as np
@@ -27,6 +25,7 @@ from forecasting.backtest import Fold
 from forecasting.calendar import Calendar, MonthCalendar, target_period
 from forecasting.experiments import Candidate
 from forecasting.models import MODELS
+from forecasting.pool import worker_pool
 from forecasting.progress import progress as progress_steps
 from forecasting.progress import progress_bar
 
@@ -128,11 +127,8 @@ def fit_local(arrays: Sequence[SeriesArrays], candidates: Sequence[Candidate],
             results.extend(_fit_chunk(task))
             bar.update(len(task[0]))
     else:
-        # fork where available: spawn would re-import the caller's __main__ (scripts without a
-        # main guard break) and costs seconds per worker. Workers never run LightGBM/OpenMP,
-        # so inheriting the parent's thread pools after fork is harmless.
-        method = "fork" if "fork" in get_all_start_methods() else "spawn"
-        with ProcessPoolExecutor(workers, mp_context=get_context(method)) as pool:
+        # Workers die with this process (forecasting.pool): a killed run leaves no orphan.
+        with worker_pool(workers) as pool:
             for part in pool.map(_fit_chunk, tasks):
                 results.extend(part)
                 bar.update(len(part))

@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from planfact.errors import UsageError
+from planfact.periods import MAX_SHARDS
 
 __all__ = ["Settings", "get_settings", "load_settings", "parse_fraction"]
 
@@ -91,7 +92,7 @@ class Settings(BaseSettings):
     run_lease_minutes: float = Field(default=180.0, gt=0,
                                      description="Idle minutes after which a sharded run is abandoned.")
     # The monthly DAG's shape, read by the dag-processor when it parses the DAG file.
-    shards: int = Field(default=2, ge=1, le=64, description="Forecast shards per monthly DAG run.")
+    shards: int = Field(default=2, ge=1, le=MAX_SHARDS, description="Forecast shards per monthly DAG run.")
     dag_start_date: dt.date = Field(default=dt.date(2013, 1, 1),
                                     description="First month the DAG runs (catch-up from there).")
     dag_end_date: dt.date | None = Field(default=None,

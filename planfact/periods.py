@@ -26,6 +26,7 @@ from planfact.errors import UsageError
 __all__ = [
     "FIRST_DAY",
     "LAST_DAY",
+    "MAX_SHARDS",
     "parse_month",
     "parse_period",
     "period_problem",
@@ -36,6 +37,7 @@ __all__ = [
 ]
 
 FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2040, 12, 31)  # the calendar's range
+MAX_SHARDS = 64  # shards of one run: --shard i/n and PLANFACT_SHARDS
 _MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-01)?$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SHARD = re.compile(r"^(\d+)/(\d+)$")
@@ -150,4 +152,6 @@ def parse_shard(value: str | tuple[int, int]) -> tuple[int, int]:
         index, count = int(match.group(1)), int(match.group(2))
     if count < 1 or not 1 <= index <= count:
         raise UsageError(f"--shard: need 1 <= i <= n, got {index}/{count}")
+    if count > MAX_SHARDS:
+        raise UsageError(f"--shard: a run has at most {MAX_SHARDS} shards, got {index}/{count}")
     return index, count

@@ -23,7 +23,8 @@ layout of the contents is detected by the loader):
   file named M or earlier that is not loaded yet (the same content is never loaded
   twice: the loader keys data versions by the file's SHA-256).
 - ``plan_YYYY-MM[_suffix].csv`` — known exogenous values (promo, open, holiday flags)
-  of month YYYY-MM, no sales; the run for M loads those named M+1 or earlier.
+  of month YYYY-MM, no sales; the run for M loads those named M+1 or earlier (one for a
+  month whose actuals are loaded already is skipped with a warning: ``actuals.closed``).
 - ``stores[_suffix].csv``, ``holidays[_suffix].csv`` — reference data, upserted first.
 
 Write a file under another name (``*.part``) and rename it when complete: only the
@@ -150,6 +151,7 @@ def actuals_available(settings: Settings, month: str | dt.date) -> bool:
 def _load_file(conn: Any, item: LandingFile, loaded_by: str) -> None:
     """Load one landing file with the loader of its kind (each load is its own transaction)."""
     from planfact import actuals
+    from planfact.actuals.closed import ClosedMonthPlan
 
     if item.kind in ("stores", "holidays"):
         loader = actuals.load_stores if item.kind == "stores" else actuals.load_holidays
@@ -162,7 +164,11 @@ def _load_file(conn: Any, item: LandingFile, loaded_by: str) -> None:
     if item.kind == "actuals":
         result = actuals.load_actuals(conn, item.path, loaded_by=loaded_by, new_series=True, once=True)
     else:
-        result = actuals.load_plan(conn, item.path, loaded_by=loaded_by, new_series=True, once=True)
+        try:
+            result = actuals.load_plan(conn, item.path, loaded_by=loaded_by, new_series=True, once=True)
+        except ClosedMonthPlan as late:  # a plan that came after its month's actuals: of no use now
+            log.warning("plan file skipped", extra={"file": item.path.name, "reason": str(late)})
+            return
     log.info(
         "already loaded" if result.already_loaded else "landed",
         extra={"file": item.path.name, "version": result.version_id, "detail": result.message},

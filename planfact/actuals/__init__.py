@@ -3,7 +3,8 @@
 The flow: ``layouts`` (what the columns mean) -> ``source`` (bytes and records) ->
 ``loader`` (typed COPY, set-based checks, diff and insert, one version per load) with
 ``validation`` (where exactly a refused file is wrong) and ``bulk`` (first loads);
-``reference`` loads stores and holidays; ``months`` cuts a history into monthly files.
+``reference`` loads stores and holidays; ``months`` cuts a history into monthly files;
+``dates`` is the one rule for a date in any file; ``closed`` refuses a plan of a closed month.
 """
 
 from planfact.actuals.loader import LoadResult, load_actuals, load_plan

@@ -20,6 +20,7 @@ from planfact.actuals.bulk import insert_rebuilding_indexes
 from planfact.actuals.layouts import Kind
 from planfact.actuals.staging import StagedFile
 from planfact.db.queries import execute, fetch_all, fetch_one, statement
+from planfact.stopwatch import lap
 
 __all__ = [
     "Applied",
@@ -160,6 +161,7 @@ def close_version(
     if sums is None:
         params = {"version_id": version_id, "months": touched}
         sums = fetch_all(conn, "versions/compute_month_checksums", params)
+        lap("month checksums")
     execute(
         conn,
         "versions/insert_month_checksums",
@@ -188,12 +190,16 @@ def close_version(
         },
     )
     keep_rejects(conn, version_id, files)
+    lap("version counts and rejects")
 
 
 def keep_rejects(conn: psycopg.Connection, version_id: int | None, files: list[StagedFile]) -> int:
     """One ``core.rejected_row`` per refused line (its first problem); ``version_id`` None when
-    the load created no version. Returns the rows kept."""
+    the load created no version: then a file whose rejects are kept already (same sha256) adds
+    none, so sending it again does not count its bad lines twice. Returns the rows kept."""
     kept = 0
+    if version_id is None:
+        files = [s for s in files if not _rejects_kept(conn, s.source.sha256)]
     with conn.cursor() as cur, cur.copy(statement("actuals/copy_rejected")) as copy:
         for staged in files:
             seen: set[int] = set()
@@ -214,3 +220,8 @@ def keep_rejects(conn: psycopg.Connection, version_id: int | None, files: list[S
                 )
                 kept += 1
     return kept
+
+
+def _rejects_kept(conn: psycopg.Connection, sha256: str) -> bool:
+    row = fetch_one(conn, "actuals/rejects_of_file", {"sha256": sha256})
+    return bool(row and row[0])

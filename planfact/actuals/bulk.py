@@ -22,6 +22,7 @@ import psycopg
 from psycopg import sql
 
 from planfact.db.queries import execute, fetch_all, statement
+from planfact.stopwatch import lap
 
 __all__ = ["REBUILD_MIN_ROWS", "insert_rebuilding_indexes", "write_rebuilding_indexes", "owns_actuals"]
 
@@ -58,6 +59,7 @@ def write_rebuilding_indexes(conn: psycopg.Connection, rows: int, write: Callabl
         else:
             drop = sql.SQL(statement("actuals/drop_constraint")).format(name=sql.Identifier(object_name))
         conn.execute(drop)
+    lap("drop keys and indexes")
     inserted = write()
     analyzed = False
     for kind, _schema, object_name, definition, _owned in objects:
@@ -65,6 +67,7 @@ def write_rebuilding_indexes(conn: psycopg.Connection, rows: int, write: Callabl
             # Statistics before the keys: each key's validation query then plans with the real
             # table (valid_to_version is all null: the partial index answers without a scan).
             execute(conn, "actuals/analyze")
+            lap("analyze")
             analyzed = True
         # Definitions come from the catalog (pg_get_constraintdef / pg_get_indexdef), not from input.
         if kind == "index":
@@ -74,7 +77,9 @@ def write_rebuilding_indexes(conn: psycopg.Connection, rows: int, write: Callabl
                 name=sql.Identifier(object_name), definition=sql.SQL(definition)
             )
             conn.execute(add)
+        lap(f"{kind} {object_name}")
     if not analyzed:
         execute(conn, "actuals/analyze")
+        lap("analyze")
     log.info("rebuilt indexes and keys after bulk insert", extra={"rows": rows, "objects": len(objects)})
     return inserted

@@ -3,11 +3,12 @@
 ``read_clean`` parses a source file with pandas and checks, column by column, that every row
 would pass staging without a word: the same row rules as ``core.actuals_row_problem``, the
 frequency test and the duplicate test of the staging, but stricter wherever being exact would
-cost code (no empty field at all, plain ISO dates, keys of printable ASCII without spaces at
-either end, LF line ends, flags in their common spellings). Anything it is not sure of makes
-it answer None, and the loader takes the staged path, which accepts or refuses exactly as
-before. So the straight path never loads a file the staged path would refuse, and stores the
-same values (the holiday flag in its stored form, promo as its count, sales exact to 4 places).
+cost code (no empty field at all, dates by the one rule of ``dates``, keys of printable ASCII
+without spaces at either end, LF line ends, flags in their common spellings). Anything it is
+not sure of makes it answer None, and the loader takes the staged path, which accepts or
+refuses exactly as before. So the straight path never loads a file the staged path would
+refuse, and stores the same values (the holiday flag in its stored form, promo as its count,
+sales exact to 4 places).
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from planfact.actuals.dates import parse_date
 from planfact.actuals.source import READ_ERRORS, open_binary
 from planfact.actuals.staging import SourceFile
+from planfact.stopwatch import lap
 
 __all__ = ["CleanFile", "read_clean", "promo_value", "bool_value"]
 
 _KEY = re.compile(r"[!-~](?:[ -~]*[!-~])?")
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _COUNT = re.compile(r"[0-9]{1,9}")
 _TRUE = {"1", "t", "true", "y", "yes", "on"}
 _FALSE = {"0", "f", "false", "n", "no", "off"}
@@ -127,6 +129,7 @@ def read_clean(source: SourceFile) -> CleanFile | None:
         return None
     if b"\r" in data or b"\x00" in data:
         return None
+    lap("read and gunzip")
     # text columns as categories: parsed straight into codes, each distinct value checked once
     text_columns = {name: "category" for name, target in layout.columns.items() if target in _TEXT}
     text_columns.update({name: "category" for name in source.header if name not in layout.columns})
@@ -138,6 +141,7 @@ def read_clean(source: SourceFile) -> CleanFile | None:
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.ParserWarning, OverflowError):
         return None
     del data
+    lap("parse CSV")
     if list(frame.columns) != source.header or frame.empty or frame.isna().to_numpy().any():
         return None
     by_logical = {target: frame[name] for name, target in layout.columns.items()}
@@ -227,13 +231,10 @@ def _checked(columns: dict[str, pd.Series], source: SourceFile) -> CleanFile | N
 
 
 def _days(column: pd.Series, today: date | None) -> np.ndarray | None:
-    distinct = [str(value) for value in column.cat.categories]
-    if not all(_ISO_DAY.fullmatch(value) for value in distinct):
+    parsed = [parse_date(str(value)) for value in column.cat.categories]  # (each distinct day once)
+    if not parsed or any(day is None for day in parsed):
         return None
-    try:
-        known = pd.to_datetime(pd.Series(distinct), format="%Y-%m-%d").to_numpy().astype("datetime64[D]")
-    except (ValueError, OverflowError):
-        return None
+    known = np.array(parsed, dtype="datetime64[D]")
     if known.min() < _FIRST or known.max() > _LAST:
         return None
     if today is not None and known.max() > np.datetime64(today, "D"):
@@ -264,6 +265,7 @@ def _sales(column: pd.Series, allow_negative: bool) -> np.ndarray | None:
 def _daily_and_unique(clean: CleanFile) -> bool:
     """No key twice, and no series whose dates are all on one weekday or one day of the month
     (the staging's frequency test, ``actuals/stage_verdict``); sorts the rows by series and day."""
+    lap("check values")
     ordinal_2000 = (clean.days - _FIRST).astype(np.int64)  # < 2^14 within the calendar
     order = np.argsort(clean.series * (1 << 14) + ordinal_2000)
     for name in _ROW_ARRAYS:

@@ -42,7 +42,7 @@ _DAY_NAMES = {"date", "sale_date", "day", "ds", "dayofweek", "day_of_week"}
 _SALES_NAMES = {"sales", "net_sales", "revenue", "customers", "units", "qty", "quantity", "weekly_sales"}
 
 BOOLEAN = "boolean: 0/1, true/false, t/f, yes/no, on/off (any case)"
-DAY = "ISO date YYYY-MM-DD in 2000-01-01..2040-12-31"
+DAY = "exactly YYYY-MM-DD (no other form, time or space: planfact.actuals.dates), in 2000-01-01..2040-12-31"
 
 
 @dataclass(frozen=True)
@@ -84,8 +84,9 @@ CONTRACTS: tuple[FileContract, ...] = (
     FileContract(
         kind="actuals",
         command="load actuals",
-        recognised="header of a built-in layout (rossmann, favorita) or of a --mapping; "
-        "a plan, stores or holidays header is refused",
+        recognised="header of a built-in layout (rossmann, favorita) or of a --mapping, names exactly "
+        "as written (a space at either end is refused, not trimmed); a plan, stores or holidays header "
+        "is refused",
         key="store, group, date: once per file (a set of files: the later file wins)",
         columns=(
             Column("store_id", "text", "non-empty; in core.store unless --new-stores"),
@@ -99,10 +100,10 @@ CONTRACTS: tuple[FileContract, ...] = (
             Column(
                 "sales",
                 "number",
-                "finite (no NaN/Infinity), at most 14 digits before the point; "
-                ">= 0 unless the mapping sets allow_negative_sales",
+                "finite (no NaN/Infinity); at most 14 digits before the point (a larger number "
+                "is refused as out of range); >= 0 unless the mapping sets allow_negative_sales",
             ),
-            Column("customers", "integer", ">= 0", required=False),
+            Column("customers", "integer", ">= 0, at most 2147483647", required=False),
             *_FLAG_COLUMNS,
         ),
     ),
@@ -110,11 +111,15 @@ CONTRACTS: tuple[FileContract, ...] = (
         kind="plan",
         command="load plan",
         recognised="header of a plan layout (rossmann-plan, favorita-plan) or a --mapping "
-        "without sales; a header with sales is refused",
+        "without sales, names as in actuals; a header with sales is refused",
         key="store, group, date: once per file",
         columns=(
             Column("store_id, group_id", "text", "as in actuals"),
-            Column("sale_date", "date", DAY),
+            Column(
+                "sale_date",
+                "date",
+                DAY + "; not in a month whose actuals are loaded (a closed month's plan stays as it was)",
+            ),
             Column(
                 "promo, is_open, state_holiday, school_holiday, day_of_week",
                 "flags",
@@ -127,7 +132,7 @@ CONTRACTS: tuple[FileContract, ...] = (
         kind="stores",
         command="load stores",
         recognised="one store id column (Store, store_nbr or store_id) and no per-day column "
-        "(date, sales, ...); an actuals, plan or holidays header is refused",
+        "(date, sales, ...), names as in actuals; an actuals, plan or holidays header is refused",
         key="store id: once per file",
         columns=(
             Column("store id", "text", "non-empty"),
@@ -145,7 +150,8 @@ CONTRACTS: tuple[FileContract, ...] = (
     FileContract(
         kind="holidays",
         command="load holidays",
-        recognised="exactly the columns " + ", ".join(HOLIDAY_HEADER) + " (Favorita holidays_events)",
+        recognised="exactly the columns " + ", ".join(HOLIDAY_HEADER) + " (Favorita holidays_events), "
+        "names as in actuals",
         key="date, locale_name, description: once per file",
         columns=(
             Column("date", "date", DAY),

@@ -12,7 +12,8 @@ new data version, whatever the number of files:
    ``quarantine`` its bad lines are kept in ``core.rejected_row`` and the good ones go on, and
    a file without a single good line fails the load (its rejects are kept);
 4. the files of a set are combined (a key in two files: the later file wins) and applied as
-   one version (``apply``); a load that changes nothing creates no version and says so.
+   one version (``apply``); a load that changes nothing creates no version and says so; a
+   plan for a month whose actuals are loaded is refused (``closed``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import psycopg
 from psycopg import errors
 
 from planfact.actuals.apply import Applied, NothingChanged, apply_stage, keep_rejects
+from planfact.actuals.closed import refuse_plans_of_closed_months
 from planfact.actuals.contracts import sniff_kind
 from planfact.actuals.layouts import Kind, Layout, check_header, detect_layout, named_layout
 from planfact.actuals.mapping import read_mapping
@@ -42,6 +44,7 @@ from planfact.db.locks import advisory_lock
 from planfact.db.queries import execute, fetch_one
 from planfact.errors import InputError, UsageError
 from planfact.hashes import file_sha256, set_sha256
+from planfact.stopwatch import lap
 from planfact.versions import latest_version
 
 __all__ = ["LoadResult", "load_actuals", "load_plan", "resolve_layout", "LOAD_LOCK", "PAUSE_ENV"]
@@ -166,20 +169,26 @@ def _load(conn: psycopg.Connection, paths: Paths, options: _Options) -> LoadResu
         if source.sha256 in shas:
             raise UsageError(f"{source.path}: the same content as {shas[source.sha256]} (given twice)")
         shas[source.sha256] = source.path
+    lap("sha256 and header")
     started = time.perf_counter()
     try:
         with conn.transaction(), advisory_lock(conn, *LOAD_LOCK):
             execute(conn, "actuals/session_settings")
             result = _run(conn, sources, options)
+        lap("commit")
     except _AllRefused as refused:
         with conn.transaction():
             kept = keep_rejects(conn, None, refused.staged)
         first = refused.failed.problems[0]
         column = f", column {first.column}" if first.column else ""
+        where = (
+            f"{kept} rejected rows kept in core.rejected_row"
+            if kept
+            else "its rejected rows are in core.rejected_row already (the same file was refused before)"
+        )
         raise InputError(
             f"{refused.failed.source.path}: line {first.line_no}{column}: {first.reason} (every one of its "
-            f"{refused.failed.rejected} rows was refused; {kept} rejected rows kept in core.rejected_row, "
-            "nothing was loaded)"
+            f"{refused.failed.rejected} rows was refused; {where}, nothing was loaded)"
         ) from None
     log.info(
         "load finished", extra={"files": len(sources), "seconds": round(time.perf_counter() - started, 3)}
@@ -215,12 +224,15 @@ def _run(conn: psycopg.Connection, sources: list[SourceFile], options: _Options)
         )
     empty = fetch_one(conn, "actuals/target_is_empty") if options.kind == "actuals" else None
     bulk = bool(empty and empty[0])
+    lap("lock and version lookups")
     if options.kind == "actuals" and len(pending) == 1:
         straight = _try_straight(conn, pending[0][0], options, bulk=bulk, previous_id=previous_id)
         if straight is not None:
             applied, one = straight
             return _loaded(options, [one], pending, applied, notes)
     staged = _stage_all(conn, pending, options, check_duplicates=not bulk or len(pending) > 1)
+    if options.kind == "plan":
+        refuse_plans_of_closed_months(conn, [source for source, _previous in pending])
     version_row = _version_row(staged, options)
     try:
         with conn.transaction():

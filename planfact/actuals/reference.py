@@ -17,6 +17,7 @@ from pathlib import Path
 import psycopg
 
 from planfact.actuals.contracts import HOLIDAY_HEADER, HOLIDAY_TYPES, STORE_ID_NAMES, sniff_kind
+from planfact.actuals.dates import date_problem, parse_date
 from planfact.actuals.loader import LOAD_LOCK
 from planfact.actuals.source import iter_records, read_header
 from planfact.db.locks import advisory_lock
@@ -195,12 +196,9 @@ def load_holidays(conn: psycopg.Connection, path: Path) -> int:
             raise InputError(f"{path}: line {line_no}: expected {len(header)} fields, found {len(fields)}")
         value = {name: fields[i].strip() for name, i in position.items()}
         where = f"{path}: line {line_no}, column "
-        try:
-            day = date.fromisoformat(value["date"])
-        except ValueError:
-            raise InputError(
-                f"{where}date: unparsable date {value['date']!r} (expected YYYY-MM-DD)"
-            ) from None
+        day = parse_date(fields[position["date"]])  # (as written: no space at either end)
+        if day is None:
+            raise InputError(f"{where}date: {date_problem(fields[position['date']])}")
         if not FIRST_DAY <= day <= LAST_DAY:
             raise InputError(f"{where}date: {day} is outside the calendar ({FIRST_DAY} .. {LAST_DAY})")
         kind = types.get(value["type"].lower())

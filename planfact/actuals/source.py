@@ -151,14 +151,23 @@ def _column_name(prefix: str, header: list[str] | None) -> str | None:
 
 
 def read_header(path: Path) -> list[str]:
-    """The column names on line 1 (a UTF-8 byte-order mark is dropped)."""
+    """The column names on line 1 (a UTF-8 byte-order mark is dropped), exactly as written."""
     for _line_no, text in iter_lines(path):
         bom = text.startswith(_BOM)
         text = text.removeprefix(_BOM)
         if not text.strip():
             what = "only a byte-order mark" if bom and not text.strip("\r\n") else "a blank first line"
             raise InputError(f"{path}: line 1: no header line ({what})")
-        return [name.strip() for name in csv_fields(text.rstrip("\r\n"))]
+        names = csv_fields(text.rstrip("\r\n"))
+        for name in names:
+            # Refused, not trimmed: a name is matched exactly (layouts, mappings), and a padded
+            # header is the mark of a hand-edited export whose values may be padded too.
+            if name != name.strip():
+                raise InputError(
+                    f"{path}: line 1, column {name!r}: a space at either end of a column name "
+                    f"(names are matched exactly: write {name.strip()!r})"
+                )
+        return names
     raise InputError(f"{path}: line 1: empty file, expected a header line")
 
 

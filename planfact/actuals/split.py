@@ -12,18 +12,15 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import re
 from pathlib import Path
 
+from planfact.actuals.dates import date_problem, parse_date
 from planfact.actuals.layouts import SALES_COLUMNS
 from planfact.actuals.loader import resolve_layout
 from planfact.actuals.source import iter_records
 from planfact.errors import InputError
 
 __all__ = ["split_months"]
-
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])-\d{2}$")
-
 
 class _MonthFile:
     """A gzip CSV writer for one output file, keeping only the selected columns."""
@@ -63,13 +60,12 @@ def split_months(path: Path, out_dir: Path, *, mapping: Path | None = None) -> l
                 raise InputError(
                     f"{path}: line {line_no}: expected {len(header)} fields, found {len(fields)}"
                 )
-            match = _MONTH.match(fields[date_index].strip())
-            if not match:
+            day = parse_date(fields[date_index])
+            if day is None:
                 raise InputError(
-                    f"{path}: line {line_no}, column {header[date_index]}: "
-                    f"unparsable date {fields[date_index]!r} (expected YYYY-MM-DD)"
+                    f"{path}: line {line_no}, column {header[date_index]}: {date_problem(fields[date_index])}"
                 )
-            month = f"{match.group(1)}-{match.group(2)}"
+            month = f"{day:%Y-%m}"
             pair = files.get(month)
             if pair is None:
                 pair = (

@@ -117,7 +117,9 @@ def stage_file(
 def _copy_fast(conn: psycopg.Connection, source: SourceFile) -> None:
     """Typed COPY of the raw bytes into a fresh stage."""
     execute(conn, "actuals/create_stage")
-    columns = sql.SQL(", ").join(sql.Identifier(c) for c in stage_columns(source.layout, source.header))
+    # (the date goes in as text, sale_day: the stage reads sale_date from it, see create_stage)
+    names = ["sale_day" if c == "sale_date" else c for c in stage_columns(source.layout, source.header)]
+    columns = sql.SQL(", ").join(sql.Identifier(c) for c in names)
     query = sql.SQL(statement("actuals/copy_stage")).format(columns=columns)
     with conn.cursor() as cur, cur.copy(query) as copy:
         blocks = iter_chunks(source.path)

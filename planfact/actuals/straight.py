@@ -18,16 +18,19 @@ or overlaps the current data: the loader then stages and diffs the file as befor
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 import numpy as np
 import psycopg
 from psycopg import sql
+from psycopg.copy import QueuedLibpqWriter
 
 from planfact.actuals.apply import Applied, close_version, open_version
 from planfact.actuals.bulk import owns_actuals, write_rebuilding_indexes
 from planfact.actuals.clean import CleanFile, read_clean
 from planfact.actuals.staging import SourceFile, StagedFile
 from planfact.db.queries import execute, fetch_all, fetch_one, statement
+from planfact.stopwatch import lap
 
 __all__ = ["load_straight", "encode_rows"]
 
@@ -54,6 +57,7 @@ def load_straight(
     """Load ``source`` as a new version the straight way, or None (nothing written) when the
     staged path must take it; ``empty``: core.actuals holds no row yet."""
     clean = read_clean(source)
+    lap("sort, duplicate and frequency tests")
     if clean is None:
         return None
     period_start, period_end = clean.period
@@ -78,6 +82,7 @@ def load_straight(
         known = fetch_all(conn, "actuals/series_of_keys", {"stores": stores, "groups": groups})
     ids = {(row[0], row[1]): int(row[2]) for row in known}
     series_ids = np.array([ids[key] for key in clean.keys], dtype=np.int64)
+    lap("series ids and version row")
     if empty:
         freeze = owns_actuals(conn)
         if freeze:
@@ -107,23 +112,27 @@ def load_straight(
 def _copy(
     conn: psycopg.Connection, clean: CleanFile, series_ids: np.ndarray, version_id: int, freeze: bool
 ) -> int:
+    """Send the rows by binary COPY. Blocks are encoded as they are sent and a writer thread
+    pushes them to the server, so the server stores one block while the next is encoded."""
     columns, blocks = encode_rows(clean, series_ids, version_id)
     query = sql.SQL(statement("actuals/copy_straight")).format(
         columns=sql.SQL(", ").join(sql.Identifier(c) for c in columns),
         freeze=sql.SQL(", freeze" if freeze else ""),
     )
-    with conn.cursor() as cur, cur.copy(query) as copy:
+    with conn.cursor() as cur, cur.copy(query, writer=QueuedLibpqWriter(cur)) as copy:
         copy.write(_HEADER)
         for block in blocks:
             copy.write(block)
         copy.write(_TRAILER)
+    lap("encode rows and COPY")
     return clean.rows
 
 
 def encode_rows(
     clean: CleanFile, series_ids: np.ndarray, version_id: int
-) -> tuple[list[str], list[bytes]]:
-    """The column names and the rows of a binary COPY (without its header and trailer).
+) -> tuple[list[str], Iterator[bytes]]:
+    """The column names and the rows of a binary COPY (without its header and trailer), in
+    blocks of up to ``_BLOCK`` rows encoded as they are taken.
 
     Every field has a fixed width but the holiday text, so the rows are encoded with one
     numpy record type per holiday length (row order does not matter to COPY; each group stays
@@ -154,54 +163,70 @@ def encode_rows(
         groups = [(width_of == width, width) for width in np.unique(width_of).tolist()]
     else:
         groups = [(np.ones(n, dtype=bool), 0)]
-    blocks: list[bytes] = []
-    for chosen, width in groups:
-        text = None
-        if holidays is not None and texts:
-            # (each code padded to the group's width: only this width's codes are picked)
-            text = np.array(texts, dtype=f"S{max(width, 1)}")[holidays[chosen]]
-        blocks.extend(_encode_group(fields, chosen, text, width))
-    return [f[0] for f in fields], blocks
+
+    def blocks() -> Iterator[bytes]:
+        for chosen, width in groups:
+            text = None
+            if holidays is not None and texts:
+                # (each code padded to the group's width: only this width's codes are picked)
+                text = np.array(texts, dtype=f"S{max(width, 1)}")[holidays[chosen]]
+            yield from _encode_group(fields, np.flatnonzero(chosen), text, width)
+
+    return [f[0] for f in fields], blocks()
 
 
 def _encode_group(
-    fields: list[tuple[str, str, np.ndarray | None]], chosen: np.ndarray, text: np.ndarray | None, width: int
-) -> list[bytes]:
-    """Rows of one holiday width (``text``: their holiday codes as bytes) in binary COPY form:
-    a template row (field count, lengths, numeric headers) repeated, then each value column
-    written into its byte columns."""
-    count = int(chosen.sum())
-    if count == 0:
-        return []
+    fields: list[tuple[str, str, np.ndarray | None]], rows: np.ndarray, text: np.ndarray | None, width: int
+) -> Iterator[bytes]:
+    """The ``rows`` (indexes) of one holiday width (``text``: their holiday codes as bytes) in
+    binary COPY form, a block at a time: a template row (field count, lengths, numeric headers)
+    repeated, then each value column written into its byte columns."""
     template = bytearray(len(fields).to_bytes(2, "big"))
-    columns: list[tuple[int, np.ndarray]] = []
+    slots: list[tuple[int, str, np.ndarray | None]] = []  # (byte offset, kind, values)
     for _column, kind, values in fields:
         if kind == "numeric":
             template += (16).to_bytes(4, "big") + _NUMERIC_HEAD
-            scaled = values[chosen]  # type: ignore[index]
-            magnitude = np.abs(scaled)
-            columns.append((len(template) - 4, np.where(scaled < 0, 0x4000, 0).astype(">u2")))
-            digits = np.empty((count, 4), dtype=">i2")
-            for place in (3, 2, 1):  # (one division per base-10000 digit)
-                quotient = magnitude // 10_000
-                digits[:, place] = magnitude - quotient * 10_000
-                magnitude = quotient
-            digits[:, 0] = magnitude
-            columns.append((len(template) + 0, digits))
+            slots.append((len(template) - 4, kind, values))  # the sign, then the 4 digits
             template += bytes(8)
         elif kind == "text":
             template += width.to_bytes(4, "big")
             if width:
-                columns.append((len(template), np.asarray(text)))
+                slots.append((len(template), kind, text))
                 template += bytes(width)
         else:
             size = np.dtype(kind).itemsize
             template += size.to_bytes(4, "big")
-            columns.append((len(template), values[chosen].astype(kind)))  # type: ignore[index]
+            slots.append((len(template), kind, values))
             template += bytes(size)
-    rows = np.empty((count, len(template)), dtype=np.uint8)
-    rows[:] = np.frombuffer(bytes(template), dtype=np.uint8)
-    for offset, data in columns:
-        raw = np.ascontiguousarray(data).view(np.uint8).reshape(count, -1)
-        rows[:, offset : offset + raw.shape[1]] = raw
-    return [rows[start : start + _BLOCK].tobytes() for start in range(0, count, _BLOCK)]
+    pattern = np.frombuffer(bytes(template), dtype=np.uint8)
+    for start in range(0, len(rows), _BLOCK):
+        part = rows[start : start + _BLOCK]
+        block = np.empty((len(part), len(template)), dtype=np.uint8)
+        block[:] = pattern
+        for offset, kind, values in slots:
+            if kind == "text":
+                _put(block, offset, np.asarray(values)[start : start + _BLOCK])
+            elif kind == "numeric":
+                scaled = values[part]  # type: ignore[index]
+                _put(block, offset, np.where(scaled < 0, 0x4000, 0).astype(">u2"))
+                _put(block, offset + 4, _base_10000(np.abs(scaled)))
+            else:
+                _put(block, offset, values[part].astype(kind))  # type: ignore[index]
+        yield block.tobytes()
+
+
+def _base_10000(magnitude: np.ndarray) -> np.ndarray:
+    """The 4 base-10000 digits of each value (< 10^16), most significant first."""
+    digits = np.empty((len(magnitude), 4), dtype=">i2")
+    for place in (3, 2, 1):  # (one division per base-10000 digit)
+        quotient = magnitude // 10_000
+        digits[:, place] = magnitude - quotient * 10_000
+        magnitude = quotient
+    digits[:, 0] = magnitude
+    return digits
+
+
+def _put(block: np.ndarray, offset: int, data: np.ndarray) -> None:
+    """Write each row's value of ``data`` into the bytes of ``block`` from ``offset``."""
+    raw = np.ascontiguousarray(data).view(np.uint8).reshape(len(block), -1)
+    block[:, offset : offset + raw.shape[1]] = raw

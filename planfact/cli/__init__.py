@@ -113,7 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("planfact: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # the promise is one line, never a traceback: a bug still gets one
-        if logging.getLogger().isEnabledFor(logging.DEBUG):
+        # (the level is set on planfact's logger, the root stays at WARNING: see planfact.logs)
+        if logging.getLogger("planfact").isEnabledFor(logging.DEBUG):
             traceback.print_exc()
         print(
             f"planfact: internal error: {type(exc).__name__}: {_first_line(exc)} "

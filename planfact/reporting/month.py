@@ -36,6 +36,7 @@ from planfact.folders import output_folder
 from planfact.hashes import file_sha256
 from planfact.periods import parse_period
 from planfact.reporting.registry import is_registered, record_report
+from planfact.reporting.temporaries import remove_own_temporaries, sweep_temporaries, temporary_suffix
 from reports.renderer import FORMATS, check_formats, render_files, report_path
 
 __all__ = ["render_month_report", "versioned_path", "point_latest"]
@@ -88,8 +89,12 @@ def render_month_report(
             units=report_units(settings, currency=currency, scale=scale),
             calendar=calendar,
         )
-        temp_suffix = f".tmp{os.getpid()}"
-        temporary = render_files(data, out, chosen, suffix=temp_suffix)
+        sweep_temporaries(out)  # (the leftovers of killed renders)
+        try:
+            temporary = render_files(data, out, chosen, suffix=temporary_suffix())
+        except BaseException:
+            remove_own_temporaries(out)  # (a format written before another failed)
+            raise
         params = {
             "tolerance": tol,
             "formats": list(chosen),
@@ -121,8 +126,7 @@ def render_month_report(
                 for path in final:
                     point_latest(conn, path, report_path(out, target, path.suffix[1:]).resolve())
         finally:
-            for temp in temporary:
-                temp.unlink(missing_ok=True)
+            remove_own_temporaries(out)  # (the renamed ones are gone; a swap left by a failure)
     log.info(
         "report rendered",  # the registered (immutable) files; the stable names point at them
         extra={
@@ -181,7 +185,7 @@ def point_latest(conn: psycopg.Connection, target: Path, latest: Path) -> None:
         log.warning("stable report name left alone: it is a registered file",
                     extra={"path": str(latest), "newest": str(target)})
         return
-    swap = latest.with_name(f".{latest.name}.tmp{os.getpid()}")
+    swap = latest.with_name(f".{latest.name}{temporary_suffix()}")
     swap.unlink(missing_ok=True)
     try:
         os.link(target, swap)

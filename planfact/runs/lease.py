@@ -2,7 +2,9 @@
 
 A run or shard marked ``running`` is alive only while a process works on it. Two signs
 tell, both kept by the working process and both gone when it dies, however it dies
-(SIGKILL, a lost host, a restarted database server):
+(SIGKILL, a lost host, a restarted database server), even while engine workers it forked
+are still alive (they hold none of its sessions, :mod:`planfact.db.connect`, and die with
+it, :mod:`forecasting.pool`):
 
 - **locks**, exact and immediate: the *run lease* ``('forecast-run-lease', run_id)``, a
   session-level shared advisory lock on the working connection (taken in the transaction
@@ -150,17 +152,19 @@ def _reap(conn: psycopg.Connection, settings: Settings, month: dt.date | None,
         }):
             said.append(f"shard {index} of run {rid} failed: {error}")
     lease_s = settings.run_lease_minutes * 60
-    gone: list[tuple[int, str]] = []
-    for rid, mode, _last, idle_s, _indexes in running:
+    # The run's last sign of life as it was before this sweep failed its shards (a shard failed
+    # here gets finished_at = now, which is no sign of life of the run).
+    gone: list[tuple[int, str, dt.datetime]] = []
+    for rid, mode, last, idle_s, _indexes in running:
         if mode != "sharded":
-            gone.append((rid, "its process ended without finishing the run"))
+            gone.append((rid, "its process ended without finishing the run", last))
         elif idle_s is not None and idle_s > lease_s:
             gone.append((rid, f"no process worked on it for {idle_s / 60:.0f} min, "
-                              f"longer than the {settings.run_lease_minutes:g} min lease"))
+                              f"longer than the {settings.run_lease_minutes:g} min lease", last))
     if gone:
-        halves = [key_halves(lease_key(rid)) for rid, _ in gone]
+        halves = [key_halves(lease_key(g[0])) for g in gone]
         for rid, error, shards_failed in fetch_all(conn, "runs/reap_runs", {
-            "run_ids": [g[0] for g in gone], "whys": [g[1] for g in gone],
+            "run_ids": [g[0] for g in gone], "whys": [g[1] for g in gone], "last_signs": [g[2] for g in gone],
             "high": [h for h, _ in halves], "low": [lo for _, lo in halves],
         }):
             with_shards = f" with {shards_failed} running shard(s)" if shards_failed else ""

@@ -39,7 +39,7 @@ CASES = {
     "unparsable date": (
         ROSSMANN_HEADER,
         lambda r: _set(_set(r, 3, 2, "2015-02-30"), 10, 2, "31.01.2015"),
-        r"line 5, column Date: unparsable date '2015-02-30' \(1 other bad row;",
+        r"line 5, column Date: unparsable date '2015-02-30' \(expected YYYY-MM-DD\) \(1 other bad row;",
     ),
     "unparsable number": (
         ROSSMANN_HEADER,

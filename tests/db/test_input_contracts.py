@@ -100,6 +100,7 @@ class Case:
 
 
 F = r"\S*{}: "  # a file name at the start of the message, as given (its folder differs per case)
+SALES_LIMIT = r"\(the limit is 99999999999999\.9999: at most 14 digits before the point\)"
 
 
 def _file(name: str, rest: str) -> str:
@@ -116,12 +117,12 @@ CASES: dict[str, Case] = {
     "infinite sales": Case(
         lambda t: _actuals(t, _set(_feb(), 0, 3, "Infinity")),
         1,
-        _file("feb.csv", r"line 2, column Sales: unparsable number 'Infinity'"),
+        _file("feb.csv", r"line 2, column Sales: not a finite number: 'Infinity'"),
     ),
     "sales out of range": Case(
         lambda t: _actuals(t, _set(_feb(), 1, 3, "1e20")),
         1,
-        _file("feb.csv", r"line 3, column Sales: unparsable number '1e20'"),
+        _file("feb.csv", r"line 3, column Sales: number out of range '1e20' " + SALES_LIMIT),
     ),
     "comma decimal": Case(
         lambda t: _actuals(t, _set(_feb(), 2, 3, '"12,5"')),
@@ -603,6 +604,165 @@ CASES: dict[str, Case] = {
         lambda t: _experiments(t, "seed = \n"), 2, r"--experiments: \S*bad.toml: .*line 1, column \d+"
     ),
 }
+
+
+# --- one strict date rule (issue 24): each a spelling of 2015-02-26 (row 4: line 6) that
+# PostgreSQL's date input or Python's date.fromisoformat takes; 'today' is the load day.
+LENIENT_DATES = (
+    "today",
+    "20150226",
+    "2015/02/26",
+    "Feb 26 2015",
+    "2015.057",
+    "2015-2-26",
+    "2015-02-26 00:00:00",
+    "2015-02-26T23:59:59+14:00",
+    "infinity",
+    " 2015-02-26",
+    "2015-W09-4",
+)
+CASES.update(
+    {
+        f"sales date {value!r}": Case(
+            lambda t, value=value: _actuals(t, _set(_feb(), 4, 2, value)),  # type: ignore[misc]
+            1,
+            _file(
+                "feb.csv",
+                rf"line 6, column Date: unparsable date '{re.escape(value)}' "
+                r"\(expected YYYY-MM-DD\) \(0 other bad rows",
+            ),
+        )
+        for value in LENIENT_DATES
+    }
+)
+CASES.update(
+    {
+        "plan date not ISO": Case(
+            lambda t: [
+                "load",
+                "plan",
+                str(
+                    write_csv(
+                        t / "plan.csv", PLAN_HEADER, ["1,1,2015-03-02,1,0,0,0", "2,1,2015/03/02,1,0,0,0"]
+                    )
+                ),
+            ],
+            1,
+            _file("plan.csv", r"line 3, column Date: unparsable date '2015/03/02' \(expected YYYY-MM-DD\)"),
+        ),
+        "holiday date basic ISO": Case(
+            lambda t: [
+                "load",
+                "holidays",
+                str(
+                    write_csv(
+                        t / "h.csv", HOLIDAY_HEADER, ["20150501,Holiday,National,Ecuador,Trabajo,False"]
+                    )
+                ),
+            ],
+            1,
+            _file("h.csv", r"line 2, column date: unparsable date '20150501' \(expected YYYY-MM-DD\)$"),
+        ),
+        "holiday date ISO week": Case(
+            lambda t: [
+                "load",
+                "holidays",
+                str(
+                    write_csv(
+                        t / "h.csv", HOLIDAY_HEADER, ["2015-W18-5,Holiday,National,Ecuador,Trabajo,False"]
+                    )
+                ),
+            ],
+            1,
+            _file("h.csv", r"line 2, column date: unparsable date '2015-W18-5'"),
+        ),
+        "split-months date with a time": Case(
+            lambda t: [
+                "data",
+                "split-months",
+                str(write_csv(t / "feb.csv", ROSSMANN_HEADER, _set(_feb(), 4, 2, "2015-02-26 00:00:00"))),
+                "--out",
+                str(t / "months"),
+            ],
+            1,
+            _file("feb.csv", r"line 6, column Date: unparsable date '2015-02-26 00:00:00'"),
+        ),
+        "sales 1e308": Case(
+            lambda t: _actuals(t, _set(_feb(), 2, 3, "1e308")),
+            1,
+            _file("feb.csv", r"line 4, column Sales: number out of range '1e308' " + SALES_LIMIT),
+        ),
+        "sales 1e400": Case(
+            lambda t: _actuals(t, _set(_feb(), 2, 3, "1e400")),
+            1,
+            _file("feb.csv", r"line 4, column Sales: number out of range '1e400' " + SALES_LIMIT),
+        ),
+        "sales of 15 digits": Case(
+            lambda t: _actuals(t, _set(_feb(), 2, 3, "123456789012345")),
+            1,
+            _file("feb.csv", r"line 4, column Sales: number out of range '123456789012345' " + SALES_LIMIT),
+        ),
+        "customers out of range": Case(
+            lambda t: _actuals(t, _set(_feb(), 2, 4, "99999999999")),
+            1,
+            _file(
+                "feb.csv",
+                r"line 4, column Customers: number out of range '99999999999' \(the limit is 2147483647\)",
+            ),
+        ),
+        "header names padded": Case(
+            lambda t: [
+                "load",
+                "actuals",
+                str(
+                    write_csv(
+                        t / "feb.csv",
+                        ROSSMANN_HEADER.replace("Store,", "Store ,").replace(",Date,", ",Date ,"),
+                        _feb(),
+                    )
+                ),
+            ],
+            1,
+            _file(
+                "feb.csv",
+                r"line 1, column 'Store ': a space at either end of a column name "
+                r"\(names are matched exactly: write 'Store'\)$",
+            ),
+        ),
+        "stores header padded": Case(
+            lambda t: [
+                "load",
+                "stores",
+                str(write_csv(t / "store.csv", " " + STORE_HEADER, ["1,a,a,100,0"])),
+            ],
+            1,
+            _file("store.csv", r"line 1, column ' Store': a space at either end of a column name"),
+        ),
+        "plan for a month whose actuals are loaded": Case(
+            lambda t: [
+                "load",
+                "plan",
+                str(
+                    write_csv(
+                        t / "plan.csv", PLAN_HEADER, ["1,1,2015-02-02,1,0,0,0", "2,6,2015-01-31,1,1,0,0"]
+                    )
+                ),
+            ],
+            1,
+            _file(
+                "plan.csv",
+                r"line 3, column Date: 2015-01-31 is in 2015-01, whose actuals are loaded: a plan holds the "
+                r"known flags of months to come, and a closed month's plan stays as it was "
+                r"\(the file was not loaded\)$",
+            ),
+        ),
+        "run --shard out of range": Case(
+            lambda t: ["run", "month", "2015-02", "--shard=1/99999999999"],
+            2,
+            r"--shard: a run has at most 64 shards, got 1/99999999999$",
+        ),
+    }
+)
 
 
 def _experiments(tmp: Path, text: str) -> list[str]:

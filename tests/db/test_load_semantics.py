@@ -68,6 +68,17 @@ def test_quarantine_without_a_good_row_fails_and_keeps_its_rejects(
         "select version_id, line_no, source_sha256 is not null from core.rejected_row order by 2"
     )
     assert kept.fetchall() == [(None, 2, True), (None, 3, True), (None, 4, True)]
+    # sent again (a retry, a replayed folder): refused alike, its rejects kept once
+    with database_env(db_url):
+        again = run_cli(
+            "load", "actuals", _file(tmp_path, "all_bad.csv", rows), "--quarantine", "--new-stores"
+        )
+    assert again.code == 1
+    assert again.stderr.strip().endswith(
+        "(every one of its 3 rows was refused; its rejected rows are in core.rejected_row already "
+        "(the same file was refused before), nothing was loaded)"
+    )
+    assert fingerprint(db_url) == after | {"rejected": (3,)}
 
 
 def test_a_set_of_files_is_one_version_and_the_later_file_wins(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import shutil
 import socket
 import threading
 from collections.abc import Iterator
@@ -180,6 +181,25 @@ def test_land_actuals_loads_what_is_due_once(tiny: Any, settings: Settings, conn
         "plan_2015-04.csv.gz",
     ]
     assert pipeline.land_actuals(settings, "2015-03") == 3 and _versions(conn) == 3
+
+
+def test_a_late_plan_of_a_closed_month_is_skipped_with_a_warning(
+    tiny: Any, settings: Settings, conn: psycopg.Connection, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    from planfact.actuals import split_months
+
+    _landing(tiny, settings.landing_dir)
+    assert pipeline.land_actuals(settings, "2015-03") == 3
+    # March's plan arrives after March's actuals (the same days without sales)
+    late = next(p for p in split_months(settings.landing_dir / "actuals_2015-03.csv.gz", tmp_path / "cut")
+                if p.name.startswith("plan_"))
+    shutil.copy(late, settings.landing_dir / late.name)
+    with caplog.at_level(logging.WARNING, logger="planfact.pipeline"):
+        assert pipeline.land_actuals(settings, "2015-03") == 3  # the month lands all the same
+    assert _versions(conn) == 3
+    skipped = [r for r in caplog.records if r.getMessage() == "plan file skipped"]
+    assert [r.file for r in skipped] == ["plan_2015-03.csv.gz"]  # type: ignore[attr-defined]
+    assert "is in 2015-03, whose actuals are loaded" in skipped[0].reason  # type: ignore[attr-defined]
 
 
 def test_land_actuals_refuses_a_month_without_actuals(settings: Settings, conn: psycopg.Connection) -> None:

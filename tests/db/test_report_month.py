@@ -12,6 +12,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -251,6 +252,32 @@ def test_each_file_is_recorded_with_its_hash(known, conn, settings: Settings, tm
     # no temp file left: the registered file and the stable name pointing at it
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["plan_fact_2015-07.html", "plan_fact_2015-07_v1.html"]
+
+
+def test_temporary_files_of_killed_and_failed_renders_are_cleaned(
+    known, conn, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead, live = int(finished.stdout), os.getppid()  # a process that is over, and one that runs
+    killed = [tmp_path / f"plan_fact_2015-07.xlsx.tmp{dead}", tmp_path / f".plan_fact_2015-07.html.tmp{dead}"]
+    running = tmp_path / f"plan_fact_2015-06.html.tmp{live}"  # another render, still at work
+    reused = tmp_path / f"plan_fact_2015-05.html.tmp{live}"  # two days old: its number was reused
+    unrelated = tmp_path / "notes.tmp1"
+    for path in [*killed, running, reused, unrelated]:
+        path.write_text("half a report")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(reused, (two_days_ago, two_days_ago))
+
+    def full_disk(data: object, path: Path) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("reports.html.write_html", full_disk)  # the xlsx is written, then html fails
+    with pytest.raises(OSError):
+        render_month_report(settings, JULY, out_dir=tmp_path, formats=["xlsx", "html"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([running.name, unrelated.name])
+    assert conn.execute("select count(*) from forecast.report").fetchone() == (0,)
 
 
 def test_months_without_plan_or_actuals_are_refused(known, conn, settings: Settings, tmp_path: Path) -> None:

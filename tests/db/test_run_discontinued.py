@@ -106,3 +106,27 @@ def test_the_report_of_the_month_names_the_discontinued_series(
     ws = load_workbook(next(p for p in paths if p.suffix == ".xlsx"))["Summary"]
     assert note in [ws.cell(row=r, column=2).value for r in range(1, 30)]
     assert f"run {outcome.run_id} (production)" in html  # the plan of record that left it out
+
+
+def test_the_report_counts_what_a_discontinued_series_sold_anyway(
+    settings: Settings, conn: psycopg.Connection, tmp_path: Path
+) -> None:
+    """Store 6 was left out of the plan but reports a few July days: the report gives its
+    month's actual (read from the materialized mart), and only its."""
+    from planfact.mart import refresh_mart
+    from planfact.reporting.data import load_report_data
+
+    series = _load(conn, tmp_path)
+    run_month(settings, "2015-07", experiments=EXPERIMENTS, progress=False)
+    july = rossmann_frame(JULY, dt.date(2015, 7, 31))
+    days = pd.to_datetime(july["Date"]).dt.day
+    july = july.loc[(july["Store"] != 6) | days.between(20, 24)]  # store 6 sells 5 days anyway
+    assert load_actuals(conn, write_rossmann(july, tmp_path / "july.csv")).version_id is not None
+    refresh_mart(conn)
+    conn.commit()
+    data = load_report_data(conn, JULY, tolerance=0.02)
+    sold = float(july.loc[july["Store"] == 6, "Sales"].sum())
+    assert sold > 0
+    found = [(s.series, s.last_actual, s.actual) for s in data.discontinued.series]
+    assert found == [(str(series[6]), STOPPED[6], sold)]
+    assert data.discontinued.returned == list(data.discontinued.series)

@@ -24,12 +24,12 @@ FIRST_DAY = dt.date(2014, 10, 1)
 EXPERIMENTS = Path(__file__).resolve().parents[1] / "fixtures" / "run_experiments.toml"
 
 
-def rossmann_frame(first: dt.date, last: dt.date, seed: int = 3) -> pd.DataFrame:
-    """Rows of a Rossmann train.csv for stores 1..STORES and days first..last."""
+def rossmann_frame(first: dt.date, last: dt.date, seed: int = 3, stores: int = STORES) -> pd.DataFrame:
+    """Rows of a Rossmann train.csv for stores 1..``stores`` and days first..last."""
     rng = np.random.default_rng(seed)
     days = pd.date_range(first, last, freq="D")
     rows = []
-    for store in range(1, STORES + 1):
+    for store in range(1, stores + 1):
         dow = days.day_of_week.to_numpy() + 1  # ISO 1..7
         is_open = (dow != 7).astype(int)
         promo = ((days.day.to_numpy() <= 10) & (dow <= 5)).astype(int)

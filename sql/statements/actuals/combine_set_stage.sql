@@ -2,9 +2,12 @@
 -- files of the set hold the same store, group and day (files are applied in the order given);
 -- load_series summarises it again (its rows passed the row rules file by file).
 truncate pg_temp.actuals_stage;
-insert into pg_temp.actuals_stage
+insert into pg_temp.actuals_stage (
+    line_no, store_id, group_id, sale_day, sales, customers, promo, is_open, state_holiday,
+    school_holiday, day_of_week, ignored_1, ignored_2, ignored_3, ignored_4
+)
 select distinct on (s.store_id, s.group_id, s.sale_date)
-    s.line_no, s.store_id, s.group_id, s.sale_date, s.sales, s.customers, s.promo, s.is_open,
+    s.line_no, s.store_id, s.group_id, s.sale_day, s.sales, s.customers, s.promo, s.is_open,
     s.state_holiday, s.school_holiday, s.day_of_week, s.ignored_1, s.ignored_2, s.ignored_3, s.ignored_4
 from pg_temp.set_stage as s
 order by s.store_id, s.group_id, s.sale_date, s.file_no desc;

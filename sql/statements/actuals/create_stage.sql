@@ -1,6 +1,12 @@
 -- the typed staging table of one load. grain: one row per data record of the file.
 -- line_no is filled only on the diagnosis path (the fast path does not number lines).
--- No constraints: bad values are found by core.actuals_row_problem, not by COPY.
+-- No constraint but the date's: bad values are found by core.actuals_row_problem, not by COPY.
+-- The date arrives as the file's text (sale_day) and sale_date is read from it at fixed
+-- positions, never by PostgreSQL's lenient date input ('today', '20150701', '2015-7-1', ...);
+-- the check then asks that the text be that day written back (DateStyle ISO: the loader's
+-- session_settings), which is the file rule core.iso_date row by row at the cost of a date's
+-- output (the rule's regex per row would cost the COPY about two seconds per million rows).
+-- Text of another form fails the COPY either way, and the diagnosis names it (core.iso_date).
 -- (a caller's open transaction keeps the previous load's temp tables: start clean)
 drop table if exists pg_temp.actuals_stage;
 drop table if exists pg_temp.load_series;
@@ -8,7 +14,10 @@ create temp table actuals_stage (
     line_no bigint,
     store_id text,
     group_id text default 'all',
-    sale_date date,
+    sale_day text,
+    sale_date date generated always as (
+        make_date(substr(sale_day, 1, 4)::integer, substr(sale_day, 6, 2)::integer, substr(sale_day, 9, 2)::integer)
+    ) stored,
     sales numeric(18, 4),
     customers integer,
     promo text,
@@ -19,5 +28,6 @@ create temp table actuals_stage (
     ignored_1 text,
     ignored_2 text,
     ignored_3 text,
-    ignored_4 text
+    ignored_4 text,
+    constraint actuals_stage_iso_date check (sale_day = sale_date::text)
 ) on commit drop

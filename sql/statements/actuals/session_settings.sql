@@ -1,4 +1,5 @@
--- settings for one load transaction: strict ISO dates for the casts of both paths, and memory
+-- settings for one load transaction: DateStyle ISO (the stage's date check writes a day back as
+-- YYYY-MM-DD, see create_stage; no file's date is cast with ::date), and memory
 -- for the hash aggregates and index builds of a large first load.
 -- synchronous_commit off: the commit returns without waiting for its WAL to reach the disk
 -- (the WAL writer flushes it within about 3 x wal_writer_delay). A crash in that window loses

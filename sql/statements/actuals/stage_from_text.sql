@@ -1,10 +1,11 @@
--- diagnosis: the records whose values all cast go to the typed stage, numbered by line.
+-- diagnosis: the records whose values all cast go to the typed stage, numbered by line
+-- (sale_date is computed from the text, which passed core.iso_date in diagnose_parse).
 insert into pg_temp.actuals_stage (
-    line_no, store_id, group_id, sale_date, sales, customers, promo, is_open,
+    line_no, store_id, group_id, sale_day, sales, customers, promo, is_open,
     state_holiday, school_holiday, day_of_week
 )
 select
-    t.line_no, t.store_id, t.group_id, t.sale_date::date, t.sales::numeric(18, 4),
+    t.line_no, t.store_id, t.group_id, t.sale_date, t.sales::numeric(18, 4),
     t.customers::integer, t.promo, t.is_open::boolean, t.state_holiday,
     t.school_holiday::boolean, t.day_of_week::smallint
 from pg_temp.actuals_stage_text as t

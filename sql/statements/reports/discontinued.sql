@@ -13,12 +13,15 @@ with excluded as (
       and e.reason = 'discontinued'
 ),
 month_actual as (
-    select b.series_id, sum(b.actual) as actual
-    from mart.plan_fact_series_day as b
-    where b.target_month = %(month)s
-      and b.actual is not null
-      and b.series_id in (select x.series_id from excluded as x)
-    group by b.series_id
+    -- (the series level of the materialized plan_fact_daily: one row per series-day, so the
+    -- live series-day view's full join of every series of the month is not computed again)
+    select d.member::integer as series_id, sum(d.actual) as actual
+    from mart.plan_fact_daily as d
+    where d.target_month = %(month)s
+      and d.level = 'series'
+      and d.actual is not null
+      and d.member in (select x.series_id::text from excluded as x)
+    group by d.member
 )
 select
     x.series_id::text as member,

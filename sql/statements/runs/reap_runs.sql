@@ -1,11 +1,13 @@
 -- runs marked running that nobody works on: no session holds their run lease (pg_locks), and
 -- the caller judged them gone (an unsharded run: at once; a sharded one: idle past the lease).
--- Their shards still marked running fail with them.
+-- Their shards still marked running fail with them. last_signs: each run's last sign of life as
+-- runs/running_work read it, before this sweep failed any of its shards (that is no sign of life).
 -- grain: one row per run marked failed
 with gone as (
-    select k.run_id, k.why
-    from unnest(%(run_ids)s::bigint[], %(high)s::bigint[], %(low)s::bigint[], %(whys)s::text[])
-        as k (run_id, high, low, why)
+    select k.run_id, k.why, k.last_sign
+    from unnest(%(run_ids)s::bigint[], %(high)s::bigint[], %(low)s::bigint[], %(whys)s::text[],
+                %(last_signs)s::timestamptz[])
+        as k (run_id, high, low, why, last_sign)
     where not exists (
         select 1
         from pg_locks as l
@@ -22,16 +24,7 @@ failed as (
     set
         status = 'failed',
         error = 'abandoned: last heartbeat '
-            || to_char(
-                greatest(
-                    r.started_at,
-                    r.heartbeat_at,
-                    (select max(greatest(x.heartbeat_at, x.started_at, x.finished_at))
-                     from forecast.run_shard as x
-                     where x.run_id = r.run_id)
-                ) at time zone 'UTC',
-                'YYYY-MM-DD HH24:MI:SS'
-            )
+            || to_char(g.last_sign at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS')
             || ' UTC (' || g.why || ')',
         finished_at = clock_timestamp()
     from gone as g
