@@ -4,8 +4,8 @@
   twin of ``planfact.actuals.dates``); the staging computes sale_date from the file's text
   with it instead of PostgreSQL's date input, which takes ``today``, ``20150701``,
   ``2015-7-1``, ``infinity``...;
-- core.is_valid_input v2: a date by core.iso_date; type 'number' (any numeric) so that the
-  diagnosis tells a number out of range from text.
+- core.is_valid_input, replaced: a date by core.iso_date; type 'number' (any numeric) so that
+  the diagnosis tells a number out of range from text.
 
 Revision ID: 0040_iso_dates
 Revises: 0033_gross_wape
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from planfact.db.objects import create_objects, drop_objects
+from planfact._migrations import frozen
 
 revision: str = "0040_iso_dates"
 down_revision: str | None = "0033_gross_wape"
@@ -26,14 +26,19 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+ISO_DATE = ["0040_iso_dates/core/iso_date"]
+IS_VALID_INPUT = ["0040_iso_dates/core/is_valid_input"]
+IS_VALID_INPUT_BEFORE = ["0004_actuals/core/is_valid_input"]
+
+
 def upgrade() -> None:
     bind = op.get_bind()
-    create_objects(bind, ["core/iso_date", "core/is_valid_input.v2"])
+    frozen.create(bind, ISO_DATE + IS_VALID_INPUT)
     # 0003 granted on the functions that existed then
     op.execute("grant execute on function core.iso_date(text) to planfact_etl")
 
 
 def downgrade() -> None:
     bind = op.get_bind()
-    create_objects(bind, ["core/is_valid_input"])  # (replaces v2 in place: same signature)
-    drop_objects(bind, ["core/iso_date"])
+    frozen.create(bind, IS_VALID_INPUT_BEFORE)  # (replaces it in place: same signature)
+    frozen.drop(bind, ISO_DATE)
