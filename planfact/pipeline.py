@@ -103,14 +103,17 @@ def interval_month(moment: dt.datetime | dt.date | None, calendar: Calendar | No
 
     A manual trigger without a logical date has no data interval, hence no month: that is
     refused at once with PlanfactError (which the DAG's retry policy never retries) saying
-    how to trigger a month, instead of guessing one from the clock.
+    how to run a month and how to re-run one (airflow/README.md, Manual runs), instead of
+    guessing one from the clock.
     """
     if moment is None:
         raise PlanfactError(
-            "this DAG run has no data interval (a manual trigger without a logical date), so it has no "
-            "month to run; trigger a month with its logical date, the first day of the month after it: "
-            "`airflow dags trigger planfact_monthly --logical-date 2015-08-01T00:00:00+00:00` runs "
-            "July 2015"
+            "this DAG run has no logical date (a manual trigger without --logical-date), so it has no "
+            "month to run; a month's run has the logical date of the month's first day, as the scheduled "
+            "one (on a fiscal calendar: the first day of the period after it): "
+            "`airflow dags trigger planfact_monthly --logical-date 2015-07-01T00:00:00+00:00` runs "
+            "July 2015 when it has no run yet; a month that has one is re-run with "
+            "`airflow tasks clear planfact_monthly -s 2015-07-01 -e 2015-07-01 -y`"
         )
     if calendar is not None and not isinstance(calendar, MonthCalendar):
         return f"{moment:%Y-%m-%d}"

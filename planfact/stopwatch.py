@@ -47,11 +47,11 @@ def recording(clocks: dict[str, Clock] | None = None) -> Iterator[Recording]:
     """Record the laps of the block; ``clocks`` beside the wall clock (named ``wall``)."""
     found = Recording({"wall": time.perf_counter, **(clocks or {})})
     found._last = found.read()
-    token = _current.set(found)
+    outer = _current.set(found)  # the recording around this one (restored after)
     try:
         yield found
     finally:
-        _current.reset(token)
+        _current.reset(outer)
 
 
 def lap(phase: str) -> None:

@@ -11,10 +11,13 @@ wait_for_actuals -> land_actuals -> prepare_mart -> report_month -> start_foreca
   -> forecast_shard x N (dynamic task mapping) -> finalize_forecast -> notify
 
 This file only wires tasks: each task calls one ``planfact.pipeline`` function with
-a month (``'YYYY-MM'`` from the data interval, never the clock) or a run id. planfact
-is imported inside the tasks so that parsing this file stays fast. A manual trigger
-without a logical date has no data interval: its first task fails at once, not retried,
-with a planfact message saying how to trigger a month (``--logical-date``).
+a month (``'YYYY-MM'``, from the data interval the run's logical date names, never the
+clock) or a run id. planfact is imported inside the tasks so that parsing this file stays
+fast. The logical date, not the stored interval, because ``airflow dags trigger
+--logical-date`` in Airflow 3.3 stores the interval of the trigger time (planfact.timetables);
+a scheduled run's logical date is its interval's start, so both agree for every scheduled
+run. A manual trigger without a logical date has no month: its first task fails at once,
+not retried, with a planfact message saying how to trigger or re-run a month.
 
 Database: the Airflow connection ``planfact_db`` when defined (any postgres connection,
 e.g. ``AIRFLOW_CONN_PLANFACT_DB`` or a secrets backend), else ``PLANFACT_DATABASE_URL``.
@@ -77,8 +80,8 @@ def _on_failure(context: Any) -> None:
     from planfact.pipeline import notify
 
     error = str(context.get("exception") or "unknown error").strip().splitlines() or ["unknown error"]
-    end, start = context.get("data_interval_end"), context.get("data_interval_start")
-    month = _closed(end) if end else _month(start) if start else "(no logical date)"
+    logical_date = context.get("logical_date")
+    month = _closed(logical_date) if logical_date else "(no logical date)"
     notify(_settings(), f"planfact {month}: FAILED in {context['task_instance'].task_id}: {error[0]}")
 
 
@@ -107,23 +110,33 @@ def _settings() -> Any:
     return task_settings(uri)
 
 
-def _month(moment: dt.datetime | None) -> str:
-    """The month (period) starting at a data interval edge; a run without one fails at once."""
+def _month(logical_date: dt.datetime | None) -> str:
+    """The month (period) to forecast: the one starting at the end of the run's data interval."""
     from planfact.calendars import installation_calendar
     from planfact.pipeline import interval_month
+    from planfact.schedule import interval_end
 
-    return interval_month(moment, installation_calendar(SHAPE))
+    calendar = installation_calendar(SHAPE)
+    return interval_month(interval_end(logical_date, calendar), calendar)
 
 
-def _closed(end: dt.datetime | None) -> str:
+def _closed(logical_date: dt.datetime | None) -> str:
     """The closed month (period): the one holding the day before the data interval's end."""
-    return _month(end - dt.timedelta(days=1) if end is not None else None)
+    from planfact.calendars import installation_calendar
+    from planfact.pipeline import interval_month
+    from planfact.schedule import interval_end
+
+    calendar = installation_calendar(SHAPE)
+    end = interval_end(logical_date, calendar)
+    return interval_month(end - dt.timedelta(days=1) if end is not None else None, calendar)
 
 
 @dag(
     dag_id="planfact_monthly",
     description="Monthly plan-vs-actual: land actuals, mart, report, forecast next month",
-    schedule=dag_timetable(SHAPE),  # cron on calendar months, period starts on fiscal calendars
+    # monthly on calendar months, period starts on fiscal ones; planfact's timetables
+    # (registered by its Airflow plugin) so that a logical date always names its month
+    schedule=dag_timetable(SHAPE),
     start_date=START_DATE,
     end_date=END_DATE,
     catchup=True,
@@ -140,16 +153,16 @@ def _closed(end: dt.datetime | None) -> str:
 def planfact_monthly() -> None:
     @task.sensor(mode="reschedule", poke_interval=SENSOR_POKE.total_seconds(),
                  timeout=SENSOR_TIMEOUT.total_seconds())
-    def wait_for_actuals(data_interval_end: dt.datetime | None = None) -> bool:
+    def wait_for_actuals(logical_date: dt.datetime | None = None) -> bool:
         from planfact.pipeline import actuals_available
 
-        return actuals_available(_settings(), _closed(data_interval_end))
+        return actuals_available(_settings(), _closed(logical_date))
 
     @task
-    def land_actuals(data_interval_end: dt.datetime | None = None) -> int | None:
+    def land_actuals(logical_date: dt.datetime | None = None) -> int | None:
         from planfact.pipeline import land_actuals
 
-        return land_actuals(_settings(), _closed(data_interval_end), loaded_by="airflow")
+        return land_actuals(_settings(), _closed(logical_date), loaded_by="airflow")
 
     @task
     def prepare_mart() -> None:
@@ -158,18 +171,18 @@ def planfact_monthly() -> None:
         prepare_mart(_settings())
 
     @task
-    def report_month(data_interval_end: dt.datetime | None = None) -> list[str]:
+    def report_month(logical_date: dt.datetime | None = None) -> list[str]:
         from planfact.pipeline import report_month
 
-        return report_month(_settings(), _closed(data_interval_end))
+        return report_month(_settings(), _closed(logical_date))
 
     @task
-    def start_forecast(data_version: int | None, data_interval_end: dt.datetime | None = None) -> int | None:
+    def start_forecast(data_version: int | None, logical_date: dt.datetime | None = None) -> int | None:
         from planfact.pipeline import start_forecast
 
         # The first day of the month to forecast; None: its plan is frozen and it has none.
         return start_forecast(
-            _settings(), _month(data_interval_end), data_version=data_version, shard_count=SHARDS
+            _settings(), _month(logical_date), data_version=data_version, shard_count=SHARDS
         )
 
     @task(max_active_tis_per_dagrun=SHARDS)
@@ -179,22 +192,22 @@ def planfact_monthly() -> None:
         forecast_shard(_settings(), forecast_run, shard)
 
     @task
-    def finalize_forecast(forecast_run: int | None, data_interval_end: dt.datetime | None = None) -> str:
+    def finalize_forecast(forecast_run: int | None, logical_date: dt.datetime | None = None) -> str:
         from planfact.pipeline import finalize_forecast
 
-        return finalize_forecast(_settings(), forecast_run, _month(data_interval_end))
+        return finalize_forecast(_settings(), forecast_run, _month(logical_date))
 
     @task(retries=0)
     def notify(
         data_version: int | None,
         reports: list[str],
         forecast: str,
-        data_interval_end: dt.datetime | None = None,
+        logical_date: dt.datetime | None = None,
     ) -> str:
         from planfact.calendars import installation_calendar
         from planfact.pipeline import notify, summarize
 
-        summary = summarize(_closed(data_interval_end), data_version, reports, forecast,
+        summary = summarize(_closed(logical_date), data_version, reports, forecast,
                             installation_calendar(SHAPE))
         notify(_settings(), summary)
         return summary

@@ -4,13 +4,19 @@ api-server, scheduler and dag-processor run as subprocesses on free local ports,
 metadata lives in a throwaway database of the test PostgreSQL server, planfact's data in
 another; the landing folder holds small generated monthly files. LocalExecutor leg:
 
+0. the start-up of airflow/README.md: ``airflow dags reserialize`` then ``airflow dags unpause``
+   before the components start: the DAG is unpaused (no "No paused DAGs were found");
 1. catch-up Feb..Mar 2015 (2 shards each): every month succeeds unattended;
 2. April's landing file is malformed: the run fails at land_actuals on its first try, nothing
    is written, and the schedule pauses (no later month starts); a good file, ``airflow tasks
-   clear`` and ``airflow dags unpause`` recover it;
-3. May: one shard's task process is killed with SIGKILL mid-write; Airflow retries it (the
-   lease sweep fails the dead shard first) and the month succeeds;
-4. a manual trigger without a logical date fails within one try with planfact's message.
+   clear`` and ``airflow dags unpause`` recover it; while April runs, May (not reached by the
+   schedule) is triggered with ``--logical-date 2015-05-01T00:00:00+00:00`` as the docs say;
+3. May, that manual run: one shard's task process is killed with SIGKILL mid-write; Airflow
+   retries it (the lease sweep fails the dead shard first) and the month succeeds, for May
+   (Airflow 3.3 stored the trigger time's interval); the schedule goes on with June;
+4. a manual trigger without a logical date fails within one try with planfact's message;
+5. March again, as airflow/README.md says: triggering it is refused (it has a run),
+   ``airflow tasks clear`` of its run re-runs it for March, changing nothing in the registry.
 
 The registry (data versions, plans of record, report files against their sha256) is checked
 after each step, and every component is shut down. Celery leg (when a broker answers):
@@ -51,14 +57,15 @@ def metadata_url(server_url: str) -> Iterator[str]:
 
 
 def _landing(folder: Path) -> dict[str, Any]:
-    """Reference data, Jan-Feb as one backlog named for February, then March, April, May."""
+    """Reference data, Jan-Feb as one backlog named for February, then March to June."""
     from planfact.demo.synthetic import generate
     from planfact.demo.synthetic.files import write_history, write_month_files, write_reference_files
 
-    data = generate("tiny", seed=11, start="2015-01-01", end="2015-05-31")
+    data = generate("tiny", seed=11, start="2015-01-01", end="2015-06-30")
     write_reference_files(data, folder)
     write_history(data, folder, before="2015-03-01")
-    files = {month: write_month_files(data, folder, month) for month in ("2015-03", "2015-04", "2015-05")}
+    months = ("2015-03", "2015-04", "2015-05", "2015-06")
+    files = {month: write_month_files(data, folder, month) for month in months}
     return {"april": files["2015-04"].actuals}
 
 
@@ -98,7 +105,12 @@ def _stack(home: Path, metadata_url: str, db_url: str, landing: Path, **extra: s
 
 
 def _boot(stack: AirflowStack, *workers: tuple[str, ...]) -> None:
+    """airflow/README.md's start-up: migrate, put the DAG in the database, unpause, start."""
     stack.airflow("db", "migrate", timeout=600)
+    stack.airflow("dags", "reserialize")
+    unpaused = stack.airflow("dags", "unpause", "planfact_monthly")
+    assert "No paused DAGs were found" not in unpaused.stdout + unpaused.stderr
+    assert stack.query("select is_paused from dag where dag_id = 'planfact_monthly'") == [(False,)]
     stack.start("api-server", "api-server")
     stack.start("dag-processor", "dag-processor")
     stack.start("scheduler", "scheduler")
@@ -133,13 +145,20 @@ class Timeline:
         return "\n".join(f"{m:>12}  {s:<8} {t:7.1f} s" for m, s, t in self.rows)
 
 
-def _task_log(stack: AirflowStack, month: str, task_id: str) -> str:
-    """Every attempt's log of ``task_id`` in the run of ``month`` (its logical date's month)."""
+def _task_log(stack: AirflowStack, month: str, task_id: str, attempts: str = "*") -> str:
+    """The log of ``task_id`` in the run of ``month`` (its logical date's month), every attempt
+    or those matching ``attempts`` (``"2"``)."""
     ((run_id,),) = stack.query("select run_id from dag_run where dag_id = 'planfact_monthly' "
                                "and to_char(logical_date, 'YYYY-MM') = %s", month)
     folder = stack.home / "logs" / "dag_id=planfact_monthly" / f"run_id={run_id}"
-    logs = sorted((folder / f"task_id={task_id}").rglob("*.log"))
+    logs = sorted((folder / f"task_id={task_id}").rglob(f"attempt={attempts}.log"))
     return "\n".join(p.read_text(errors="replace") for p in logs)
+
+
+def _run_types(stack: AirflowStack, month: str) -> list[str]:
+    """How each run of ``month`` (its logical date's month) was made: scheduled, manual..."""
+    return [r[0] for r in stack.query("select run_type from dag_run where dag_id = 'planfact_monthly' "
+                                      "and to_char(logical_date, 'YYYY-MM') = %s", month)]
 
 
 def _kill_one_shard_mid_write(stack: AirflowStack, db_url: str, month: str) -> int:
@@ -171,12 +190,10 @@ def test_monthly_dag_under_the_real_scheduler(
     files = _landing(landing)
     good_april = files["april"].read_bytes()
     files["april"].write_bytes(gzip.compress(b"Store,Date,Sales\n1,2015-04-01,not a number\n"))
-    stack = _stack(tmp_path / "airflow", metadata_url, db_url, landing, PLANFACT_DAG_END_DATE="2015-05-01")
+    stack = _stack(tmp_path / "airflow", metadata_url, db_url, landing, PLANFACT_DAG_END_DATE="2015-06-01")
     timeline = Timeline()
     try:
-        _boot(stack)
-        timeline.t0 = time.monotonic()
-        stack.airflow("dags", "unpause", "planfact_monthly")
+        _boot(stack)  # unpaused: the schedule starts with the scheduler
 
         # 1. catch-up: February (the backlog; no plan of record before it, so no report), March.
         assert timeline.until(stack, "2015-02", {"success", "failed"}) == "success"
@@ -205,15 +222,21 @@ def test_monthly_dag_under_the_real_scheduler(
         files["april"].write_bytes(good_april)
         stack.airflow("tasks", "clear", "planfact_monthly", "-s", "2015-04-01", "-e", "2015-04-01", "-y")
         stack.airflow("dags", "unpause", "planfact_monthly")
+        # May, which the schedule has not reached, triggered by its logical date as the docs say
+        # (while April runs: the only run slot is taken, so the scheduler makes no May run of its own).
+        timeline.until(stack, "2015-04", {"running"})
+        stack.airflow("dags", "trigger", "planfact_monthly", "--logical-date", "2015-05-01T00:00:00+00:00")
         assert timeline.until(stack, "2015-04", {"success", "failed"}) == "success"
         apr = _registry(db_url)
         assert apr["versions"] == 5 and apr["plans"].keys() == {"2015-03", "2015-04", "2015-05"}
         assert apr["report_months"] == ["2015-03", "2015-04"] and all(apr["reports_valid"])
 
-        # 3. May: one shard killed with SIGKILL mid-write, retried by Airflow; the month succeeds.
+        # 3. May (the manual run): one shard killed with SIGKILL mid-write, retried by Airflow; the
+        # month succeeds for May (Airflow 3.3 stored the interval of the trigger time: not used).
         timeline.until(stack, "2015-05", {"running"})
         _kill_one_shard_mid_write(stack, db_url, "2015-05")
         assert timeline.until(stack, "2015-05", {"success", "failed"}) == "success"
+        assert _run_types(stack, "2015-05") == ["manual"]
         shards = [t for t in stack.tasks("2015-05") if t["task_id"] == "forecast_shard"]
         assert sorted(t["try_number"] for t in shards) == [1, 2]  # the killed one ran again
         assert {t["state"] for t in shards} == {"success"}
@@ -224,6 +247,15 @@ def test_monthly_dag_under_the_real_scheduler(
         assert all(s[2] == "succeeded" for s in may["shards"] if s[0] == june_run)
         assert may["report_months"] == ["2015-03", "2015-04", "2015-05"] and all(may["reports_valid"])
         assert len(may["runs"]) == 4 and {r[2] for r in may["runs"]} == {"succeeded"}
+        assert '"month":"2015-05"' in _task_log(stack, "2015-05", "land_actuals").replace(" ", "")
+
+        # The schedule goes on after the manual May with June (not after the trigger time's month).
+        assert timeline.until(stack, "2015-06", {"success", "failed"}) == "success"
+        assert _run_types(stack, "2015-06") == ["scheduled"]
+        june = _registry(db_url)
+        assert june["plans"].keys() == {"2015-03", "2015-04", "2015-05", "2015-06", "2015-07"}
+        assert june["report_months"] == ["2015-03", "2015-04", "2015-05", "2015-06"]
+        assert all(june["reports_valid"])
 
         # 4. a manual trigger without a logical date: failed on its first try, with planfact's message.
         stack.airflow("dags", "trigger", "planfact_monthly")
@@ -234,10 +266,26 @@ def test_monthly_dag_under_the_real_scheduler(
         tries = stack.query("select task_id, state, try_number from task_instance where run_id = %s "
                             "and state = 'failed'", manual[0][0])
         assert tries == [("wait_for_actuals", "failed", 1)]
-        folder = next((stack.home / "logs" / "dag_id=planfact_monthly").glob("run_id=manual__*"))
+        folder = next((stack.home / "logs" / "dag_id=planfact_monthly").glob(f"run_id={manual[0][0]}"))
         text = "\n".join(p.read_text() for p in folder.rglob("*.log"))
-        assert "no data interval (a manual trigger without a logical date)" in text
-        assert _registry(db_url) == may
+        assert "no logical date (a manual trigger without --logical-date)" in text
+        assert _registry(db_url) == june
+
+        # 5. March again: a month with a run cannot be triggered (Airflow's unique logical date);
+        # clearing its run as the docs say (and unpausing: step 4's failure paused the schedule)
+        # runs it again for March, changing nothing.
+        refused = stack.airflow("dags", "trigger", "planfact_monthly", "--logical-date",
+                                "2015-03-01T00:00:00+00:00", check=False)
+        assert refused.returncode != 0
+        assert "dag_run_dag_id_logical_date_key" in refused.stdout + refused.stderr
+        stack.airflow("tasks", "clear", "planfact_monthly", "-s", "2015-03-01", "-e", "2015-03-01", "-y")
+        stack.airflow("dags", "unpause", "planfact_monthly")
+        assert timeline.until(stack, "2015-03", {"success", "failed"}) == "success"
+        march = {t["task_id"]: t for t in stack.tasks("2015-03")}
+        assert march["land_actuals"]["try_number"] == 2 and march["notify"]["try_number"] == 2
+        again = _task_log(stack, "2015-03", "land_actuals", attempts="2").replace(" ", "")
+        assert '"month":"2015-03"' in again  # the second try handled March
+        assert _registry(db_url) == june
     finally:
         codes = stack.stop()
         print(f"\ntimeline (LocalExecutor):\n{timeline}")
@@ -276,8 +324,6 @@ def test_shards_run_on_a_celery_worker(tmp_path: Path, metadata_url: str, db_url
         stack.start("celery-worker", "celery", "worker", "--queues", queue, "--concurrency", "2",
                     AIRFLOW__CORE__HOSTNAME_CALLABLE="support.airflow_stack.worker_hostname",
                     PLANFACT_TEST_WORKER_NAME=worker)
-        timeline.t0 = time.monotonic()
-        stack.airflow("dags", "unpause", "planfact_monthly")
         assert timeline.until(stack, "2015-02", {"success", "failed"}) == "success"
         assert timeline.until(stack, "2015-03", {"success", "failed"}) == "success"
         for month in ("2015-02", "2015-03"):

@@ -41,9 +41,9 @@ def run_months() -> list[dict[str, Any]]:
     described = []
     for month in os.environ["PLANFACT_TEST_MONTHS"].split(","):
         year, number = map(int, month.split("-"))
-        # A manual run's data interval is the last whole month before its logical date.
-        after = dt.datetime(year + number // 12, number % 12 + 1, 1, tzinfo=dt.UTC)
-        run = dag.test(logical_date=after)
+        # A month's run has the logical date of its first day, as the scheduled one
+        # (dag.test infers the interval from it, as the REST API and the UI do).
+        run = dag.test(logical_date=dt.datetime(year, number, 1, tzinfo=dt.UTC))
         described.append(
             {
                 "month": month,

@@ -16,7 +16,7 @@ from typing import Any
 
 from support import ROOT
 
-__all__ = ["DAGS", "airflow_env", "run_child", "describe_dag"]
+__all__ = ["DAGS", "airflow_env", "run_child", "describe_dag", "describe_manual_runs"]
 
 DAGS = ROOT / "airflow" / "dags"
 MARK = "PLANFACT-JSON "
@@ -70,8 +70,9 @@ def describe_dag() -> dict[str, Any]:
         return out
     # The scheduler's view: the serialized DAG (this also proves the DAG serializes).
     timetable = DagSerialization.from_dict(DagSerialization.to_dict(dag)).timetable
-    july = timetable.infer_manual_data_interval(run_after=pdt(2015, 8, 1, tz="UTC"))
-    mid = timetable.infer_manual_data_interval(run_after=pdt(2015, 8, 17, 9, tz="UTC"))
+    # A manual run's interval (the REST API and the UI pass its logical date): the month it names.
+    july = timetable.infer_manual_data_interval(run_after=pdt(2015, 7, 1, tz="UTC"))
+    mid = timetable.infer_manual_data_interval(run_after=pdt(2015, 7, 17, 9, tz="UTC"))
     restriction = TimeRestriction(earliest=dag.start_date, latest=None, catchup=dag.catchup)
     first = timetable.next_dagrun_info(last_automated_data_interval=None, restriction=restriction)
     second = timetable.next_dagrun_info(
@@ -79,7 +80,7 @@ def describe_dag() -> dict[str, Any]:
     )
     december = timetable.next_dagrun_info(
         last_automated_data_interval=timetable.infer_manual_data_interval(
-            run_after=pdt(2016, 1, 1, tz="UTC")
+            run_after=pdt(2015, 12, 1, tz="UTC")
         ),
         restriction=restriction,
     )
@@ -126,7 +127,7 @@ def describe_dag() -> dict[str, Any]:
         call(
             {
                 "exception": PlanfactError("data test unique failed on mart.sales_daily\nsample: ..."),
-                "data_interval_start": pdt(2015, 7, 1, tz="UTC"),
+                "logical_date": pdt(2015, 7, 1, tz="UTC"),  # the scheduled run of July
                 "task_instance": _TI(),
             }
         )
@@ -139,7 +140,7 @@ def describe_dag() -> dict[str, Any]:
         start_date=dag.start_date.isoformat(),
         timetable=type(timetable).__name__,
         july=[july.start.isoformat(), july.end.isoformat()],
-        mid_august=[mid.start.isoformat(), mid.end.isoformat()],
+        mid_july=[mid.start.isoformat(), mid.end.isoformat()],
         first=[
             first.data_interval.start.isoformat(),
             first.data_interval.end.isoformat(),
@@ -149,4 +150,45 @@ def describe_dag() -> dict[str, Any]:
         after_december=[december.data_interval.start.isoformat(), december.data_interval.end.isoformat()],
         decisions=decisions,
     )
+    return out
+
+
+def describe_manual_runs() -> dict[str, Any]:
+    """(child) The scheduler's timetable of the installation's calendar (``PLANFACT_CALENDAR``) on
+    manual runs: what a logical date names, what the tasks read, what the schedule does next.
+
+    A run made by ``airflow dags trigger --logical-date`` stores the interval Airflow 3.3 infers
+    from the trigger time (``infer_manual_data_interval(run_after=<now>)``); the scheduler meets
+    it as "run already exists" and continues from ``run_info_from_dag_run``.
+    """
+    from airflow.dag_processing.dagbag import DagBag
+    from airflow.models.dagrun import DagRun
+    from airflow.serialization.serialized_objects import DagSerialization
+    from airflow.timetables.base import TimeRestriction
+    from pendulum import datetime as pdt
+
+    from planfact.calendars import installation_calendar
+    from planfact.config import get_settings
+    from planfact.schedule import interval_end
+
+    bag = DagBag(dag_folder=str(DAGS))
+    dag = bag.dags["planfact_monthly"]
+    timetable = DagSerialization.from_dict(DagSerialization.to_dict(dag)).timetable
+    calendar = installation_calendar(get_settings())
+    restriction = TimeRestriction(earliest=dag.start_date, latest=None, catchup=True)
+    clock = pdt(2026, 12, 5, 8, 51, tz="UTC")  # when the operator typed the command
+    out: dict[str, Any] = {"timetable": type(timetable).__name__, "import_errors": bag.import_errors,
+                           "named": {}, "next_after_cli_run": {}}
+    for day in os.environ["PLANFACT_TEST_LOGICAL_DATES"].split(","):
+        logical = pdt(*map(int, day.split("-")), tz="UTC")
+        named = timetable.infer_manual_data_interval(run_after=logical)
+        end = interval_end(logical, calendar)
+        out["named"][day] = [named.start.date().isoformat(), named.end.date().isoformat(),
+                             end.isoformat() if end else None]
+        stored = timetable.infer_manual_data_interval(run_after=clock)
+        run = DagRun(dag_id=dag.dag_id, run_id=f"manual__{clock.isoformat()}", logical_date=logical,
+                     data_interval=(stored.start, stored.end), run_after=clock, run_type="manual")
+        info = timetable.run_info_from_dag_run(dag_run=run)
+        following = timetable.next_dagrun_info_v2(last_dagrun_info=info, restriction=restriction)
+        out["next_after_cli_run"][day] = following.logical_date.date().isoformat() if following else None
     return out

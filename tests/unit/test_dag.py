@@ -13,6 +13,10 @@ import pytest
 
 from support.airflow import DAGS, airflow_env, run_child
 
+# Logical dates an operator might give, as YYYY-M-D (a month's first day, a day inside one).
+MONTH_DATES = "2015-7-1,2015-10-15,2015-12-1"
+FISCAL_DATES = "2015-3-29,2015-4-10"
+
 
 @pytest.fixture(scope="module")
 def described(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
@@ -59,10 +63,11 @@ def test_sensor_waits_in_reschedule_mode_with_a_timeout(described: dict[str, Any
 
 
 def test_schedule_is_the_closed_calendar_month(described: dict[str, Any]) -> None:
-    assert described["timetable"] == "CronDataIntervalTimetable"
-    # The run for July 2015 covers July and starts when July has closed.
+    assert described["timetable"] == "ClosedMonthTimetable"  # planfact's, registered by its plugin
+    # The run for July 2015 covers July and starts when July has closed; a manual run with the
+    # logical date 2015-07-01 (or any day of July) covers July too, as the scheduled one does.
     assert described["july"] == ["2015-07-01T00:00:00+00:00", "2015-08-01T00:00:00+00:00"]
-    assert described["mid_august"] == described["july"]
+    assert described["mid_july"] == described["july"]
     assert described["first"] == [
         "2015-06-01T00:00:00+00:00",
         "2015-07-01T00:00:00+00:00",
@@ -71,6 +76,45 @@ def test_schedule_is_the_closed_calendar_month(described: dict[str, Any]) -> Non
     assert described["second"] == ["2015-07-01T00:00:00+00:00", "2015-08-01T00:00:00+00:00"]
     assert described["after_december"] == ["2016-01-01T00:00:00+00:00", "2016-02-01T00:00:00+00:00"]
     assert described["start_date"].startswith("2015-06-01")
+
+
+def _manual_runs(tmp_path_factory: pytest.TempPathFactory, dates: str, **env: str) -> dict[str, Any]:
+    home = tmp_path_factory.mktemp("airflow-manual")
+    env = airflow_env(home, PLANFACT_DAG_START_DATE="2015-02-01", PLANFACT_TEST_LOGICAL_DATES=dates, **env)
+    return run_child("support.airflow.describe_manual_runs", env)
+
+
+def test_a_logical_date_names_its_month_however_the_run_was_made(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """``airflow dags trigger --logical-date 2015-10-01`` stores the interval of the trigger time
+    (Airflow 3.3); the month is still October for the tasks and for the schedule after it."""
+    runs = _manual_runs(tmp_path_factory, MONTH_DATES)
+    assert runs["import_errors"] == {} and runs["timetable"] == "ClosedMonthTimetable"
+    # [interval start, interval end] the timetable gives the logical date; the end the tasks read.
+    assert runs["named"] == {
+        "2015-7-1": ["2015-07-01", "2015-08-01", "2015-08-01"],
+        "2015-10-15": ["2015-10-01", "2015-11-01", "2015-11-01"],
+        "2015-12-1": ["2015-12-01", "2016-01-01", "2016-01-01"],
+    }
+    # The scheduler meeting such a run where it would have made that month's run goes on with
+    # the month after it, not after the month of the trigger time (2026-11: every month skipped).
+    assert runs["next_after_cli_run"] == {
+        "2015-7-1": "2015-08-01", "2015-10-15": "2015-11-01", "2015-12-1": "2016-01-01"}
+
+
+def test_on_a_fiscal_calendar_a_logical_date_names_its_period_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """445 calendar, year end January: periods start 2015-03-01, 03-29, 05-03, ...; the run due on
+    a period's first day closes the period before it (its logical date is that first day)."""
+    runs = _manual_runs(tmp_path_factory, FISCAL_DATES, PLANFACT_CALENDAR="445")
+    assert runs["import_errors"] == {} and runs["timetable"] == "PeriodStartTimetable"
+    assert runs["named"] == {
+        "2015-3-29": ["2015-03-29", "2015-03-29", "2015-03-29"],
+        "2015-4-10": ["2015-03-29", "2015-03-29", "2015-03-29"],  # inside a period: its run day
+    }
+    assert runs["next_after_cli_run"] == {"2015-3-29": "2015-05-03", "2015-4-10": "2015-05-03"}
 
 
 def test_runs_catch_up_one_at_a_time(described: dict[str, Any]) -> None:

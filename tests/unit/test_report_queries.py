@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from planfact.db.queries import sql_root
 
-# is the materialized mart older than the live data; are there actuals before a refresh
-LIVE_PROBES = {"live_data_version.sql", "live_actuals.sql"}
+# is the materialized mart older than the live data; are there actuals before a refresh; and
+# report month's freshness check (planfact/reporting/freshness.py), which reads both the same way
+# (the first row found, ``exists``)
+LIVE_PROBES = {"live_data_version.sql", "live_actuals.sql", "mart_state.sql"}
 
 
 def test_report_statements_read_the_materialized_mart_not_the_live_series_day_view() -> None:

@@ -71,5 +71,11 @@ def test_a_run_without_a_logical_date_has_no_month() -> None:
     import datetime as dt
 
     assert interval_month(dt.datetime(2015, 7, 1, tzinfo=dt.UTC)) == "2015-07"
-    with pytest.raises(PlanfactError, match=r"no data interval .*--logical-date 2015-08-01.* runs July 2015"):
+    with pytest.raises(PlanfactError) as refused:
         interval_month(None)
+    # What airflow/README.md's Manual runs give and tests/e2e/test_airflow_scheduler.py runs.
+    message = str(refused.value)
+    assert "no logical date (a manual trigger without --logical-date)" in message
+    trigger = "`airflow dags trigger planfact_monthly --logical-date 2015-07-01T00:00:00+00:00` runs July"
+    assert trigger in message
+    assert "`airflow tasks clear planfact_monthly -s 2015-07-01 -e 2015-07-01 -y`" in message
