@@ -12,6 +12,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 ${imports if imports else ""}
+# The SQL this migration runs (views, functions, grants, data steps) is a frozen copy under
+# migrations/sql/${up_revision}/, run with planfact._migrations.frozen (create/drop/run); a
+# migration imports nothing else of planfact and never reads sql/. Name this file
+# NNN_${up_revision}.py, NNN its place in the chain (tests/unit/test_sql_layout.py).
 
 revision: str = ${repr(up_revision)}
 down_revision: str | None = ${repr(down_revision)}

@@ -121,8 +121,8 @@ def interval_month(moment: dt.datetime | dt.date | None, calendar: Calendar | No
 
 
 def _month_loaded(conn: Any, month: dt.date) -> bool:
-    row = fetch_one(conn, "pipeline/month_has_actuals", {"month": month})
-    return bool(row and row[0])
+    row = fetch_one(conn, "versions/first_of_month", {"month": month})
+    return row is not None and row[0] is not None
 
 
 def _label(calendar: Calendar, start: dt.date) -> str:
@@ -249,7 +249,7 @@ def report_month(settings: Settings, month: str | dt.date) -> list[str]:
     label = _label(calendar, target)
     with connect(resolve_url(settings), autocommit=True) as conn:
         use_calendar(conn, settings)
-        plan = fetch_one(conn, "pipeline/plan_of_record", {"month": target})
+        plan = fetch_one(conn, "plan/current_plan", {"month": target})
         if plan is None:
             log.warning(
                 "report skipped: no plan of record (no forecast was made before the month, "

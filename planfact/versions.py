@@ -59,7 +59,10 @@ def version_as_of_month(conn: psycopg.Connection, month: date) -> int | None:
     file) gives the first version holding it. Re-running a month with this version
     reproduces what could have been known then, whatever landed since.
     """
-    row = fetch_one(conn, "versions/as_of_month", {"month": month})
+    first = fetch_one(conn, "versions/first_of_month", {"month": month})
+    if first is None or first[0] is None:
+        return None
+    row = fetch_one(conn, "versions/as_of_month", {"month": month, "first": first[0]})
     return int(row[0]) if row and row[0] is not None else None
 
 

@@ -29,6 +29,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from planfact.db.objects import live_objects, object_kind_and_name
 from planfact.db.queries import execute, sql_root, statement
 from planfact.errors import PlanfactError
 
@@ -45,19 +46,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Data tests run view by view in the order the data flows.
-VIEW_ORDER: tuple[str, ...] = (
-    "mart.series_dim",
-    "mart.series_level",
-    "mart.member_label",
-    "mart.sales_daily",
-    "mart.sales_monthly",
-    "mart.plan_fact_daily",
-    "mart.plan_fact_monthly",
-    "mart.forecast_accuracy",
-    "mart.run_accuracy",
-    "mart.run_registry",
-)
+# Data tests run view by view in the order the data flows (sql/objects.toml's order).
+VIEW_ORDER: tuple[str, ...] = tuple(name for _kind, name in map(object_kind_and_name, live_objects("mart")))
 TESTS_DIR = sql_root().joinpath("mart", "tests")
 SAMPLE_SIZE = 5
 _HEADER = re.compile(r"^--\s*(view|test|severity):\s*(\S+)\s*$", re.MULTILINE)

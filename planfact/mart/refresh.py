@@ -9,6 +9,7 @@ import psycopg
 from psycopg import sql
 
 from planfact.db.locks import advisory_lock
+from planfact.db.objects import materialized_views
 from planfact.db.queries import execute, statement
 from planfact.errors import PlanfactError
 
@@ -16,14 +17,8 @@ __all__ = ["MATERIALIZED_VIEWS", "refresh_mart"]
 
 log = logging.getLogger(__name__)
 
-# Refresh order: a materialized view comes after the ones it reads.
-MATERIALIZED_VIEWS: tuple[str, ...] = (
-    "mart.sales_monthly",
-    "mart.plan_fact_daily",
-    "mart.plan_fact_monthly",
-    "mart.forecast_accuracy",
-    "mart.run_accuracy",
-)
+# Refresh order: a materialized view comes after the ones it reads (sql/objects.toml's order).
+MATERIALIZED_VIEWS: tuple[str, ...] = materialized_views("mart")
 
 
 def _identifier(qualified: str) -> sql.Identifier:

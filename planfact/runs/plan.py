@@ -44,7 +44,7 @@ def _user() -> str | None:
 
 def frozen_by(conn: psycopg.Connection, month: dt.date) -> int | None:
     """The data version that first loaded actuals of ``month`` (None while the month is open)."""
-    row = fetch_one(conn, "plan/month_actuals_version", {"month": month})
+    row = fetch_one(conn, "versions/first_of_month", {"month": month})
     return None if row is None or row[0] is None else int(row[0])
 
 

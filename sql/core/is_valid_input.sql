@@ -1,7 +1,8 @@
 -- core.is_valid_input(value, type): whether a text value casts to one of the staging types.
 -- grain: one value. Used only when diagnosing a refused file (text staging), so the cost of
 -- the exception block (a subtransaction per call) is paid on the error path, never on a clean load.
--- Casts run under the loader's DateStyle (ISO, YMD), exactly like the typed COPY of the fast path.
+-- A date is read by the file rule core.iso_date (exactly YYYY-MM-DD), never by the lenient
+-- ::date; 'number' is any numeric (to tell a number too large for numeric(18, 4) from text).
 create or replace function core.is_valid_input(p_value text, p_type text)
 returns boolean
 language plpgsql
@@ -12,8 +13,12 @@ begin
         return true;
     end if;
     case p_type
-        when 'date' then perform p_value::date;
+        when 'date' then
+            if core.iso_date(p_value) is null then
+                return false;
+            end if;
         when 'numeric' then perform p_value::numeric(18, 4);
+        when 'number' then perform p_value::numeric;
         when 'integer' then perform p_value::integer;
         when 'smallint' then perform p_value::smallint;
         when 'boolean' then perform p_value::boolean;

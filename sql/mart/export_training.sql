@@ -1,6 +1,7 @@
 -- mart.export_training(p_data_version, p_cutoff[, p_series_ids]): the model input.
 -- grain: one row per series_id and ds, every day from the series' first actual to the last
--- day of the month after the cutoff's month.
+-- day of the period after the cutoff's period (of the installation's calendar, core.period_end: the
+-- month after the cutoff's month on calendar months).
 -- Facts are read exactly as of data version p_data_version (a row is visible from the version
 -- that wrote it until the version that restated it), so a past run's input reads back
 -- unchanged after later loads. Only actuals up to p_cutoff are used:
@@ -55,7 +56,7 @@ begin
         raise exception 'mart.export_training: data version % does not exist', p_data_version
             using errcode = 'invalid_parameter_value';
     end if;
-    v_horizon_end := (date_trunc('month', p_cutoff) + interval '2 month' - interval '1 day')::date;
+    v_horizon_end := core.period_end(core.period_end(p_cutoff) + 1);
 
     return query
     with facts as (

@@ -2,14 +2,18 @@
 -- grain: one row per target_month and level.
 -- Errors compare like with like: each member-day sums the plan and the actual of the series-days
 -- that have actuals (mart.plan_fact_series_day), so a series that reported nothing that day
--- counts on neither side. Then, over the level's member-days:
---   wape = sum |actual - plan| / sum actual (errors taken after summing to the member, so
---          they partly cancel at higher levels);
---   bias = sum (actual - plan) / sum actual (positive: actuals above plan);
+-- counts on neither side. gross_actual is the sum of |series-day actual| (the actual plus twice
+-- its returns), the one denominator of WAPE and bias in the mart, the report and the registry.
+-- Then, over the level's member-days:
+--   wape = sum |actual - plan| / gross_actual (errors taken after summing to the member, so
+--          they partly cancel at higher levels; at series level it is mart.plan_fact_monthly's
+--          total wape);
+--   bias = sum (actual - plan) / gross_actual (positive: actuals above plan);
 --   mape = mean of |actual - plan| / actual over member-days with actual > 0 (null if none);
 --   coverage_80/95 = share of series-days inside their own interval: coverage is measured at
 --   series level only (summed bounds are conservative), so it is the same for every level.
 -- plan is the whole month's plan; months without actuals yet have null measures.
+-- v2 (migration 0033): WAPE and bias over gross_actual (v1 divided by the net actual).
 -- Materialized; refreshed by `planfact mart refresh`.
 create materialized view mart.forecast_accuracy as
 with member_day as (
@@ -23,6 +27,7 @@ with member_day as (
         sum(b.plan) as plan,
         sum(b.plan) filter (where b.actual is not null) as plan_with_actual,
         sum(b.actual) as actual,
+        sum(abs(b.actual)) as gross_actual,
         avg(b.inside_80::int) filter (where l.level = 'series') as inside_80,
         avg(b.inside_95::int) filter (where l.level = 'series') as inside_95
     from mart.plan_fact_series_day as b
@@ -38,6 +43,7 @@ level_month as (
         sum(abs(d.actual - d.plan_with_actual)) as abs_error,
         sum(d.actual - d.plan_with_actual) as variance,
         sum(d.actual) as actual,
+        sum(d.gross_actual) as gross_actual,
         sum(d.plan_with_actual) as plan_with_actual,
         sum(d.plan) as plan,
         avg(abs(d.actual - d.plan_with_actual) / d.actual) filter (where d.actual > 0) as mape,
@@ -58,8 +64,8 @@ series_coverage as (
 select
     m.target_month,
     m.level,
-    m.abs_error / nullif(m.actual, 0) as wape,
-    m.variance / nullif(m.actual, 0) as bias,
+    m.abs_error / nullif(m.gross_actual, 0) as wape,
+    m.variance / nullif(m.gross_actual, 0) as bias,
     m.mape::double precision as mape,
     c.coverage_80,
     c.coverage_95,
@@ -69,7 +75,8 @@ select
     m.actual,
     m.plan_with_actual,
     m.members::integer as members,
-    m.member_days::integer as member_days
+    m.member_days::integer as member_days,
+    m.gross_actual
 from level_month as m
 left join series_coverage as c on c.target_month = m.target_month
 with data;

@@ -2,12 +2,14 @@
 -- grain: one row per target_month, level, member and day.
 -- Measures are sums over the member's series-days (mart.plan_fact_series_day):
 --   actual is null until actuals of that day are loaded; abs_error is the sum of the
---   series-day absolute errors (so abs_error / actual is the WAPE of the series forecasts);
+--   series-day absolute errors and gross_actual the sum of |series-day actual| (so
+--   abs_error / gross_actual is the WAPE of the series forecasts, as in mart.plan_fact_monthly);
 --   lo/hi bounds are summed, which is conservative above series level; inside_80/95 are
 --   set at series level only (coverage of aggregates is computed from series-days);
 --   promo_share and closed_share are shares of the series-days with actuals;
 --   ytd_plan / ytd_actual accumulate within the calendar year over plan-of-record days
 --   (ytd_actual is null on a day whose actual is not loaded yet).
+-- v2 (migration 0033): gross_actual.
 -- Materialized; the unique index on the grain lets `planfact mart refresh` run concurrently.
 create materialized view mart.plan_fact_daily as
 with member_day as (
@@ -21,6 +23,7 @@ with member_day as (
         sum(b.plan) as plan,
         sum(b.actual) as actual,
         sum(b.abs_error) as abs_error,
+        sum(abs(b.actual)) as gross_actual,
         sum(b.lo_80) as lo_80,
         sum(b.hi_80) as hi_80,
         sum(b.lo_95) as lo_95,
@@ -56,7 +59,8 @@ select
     holiday,
     closed_share::double precision as closed_share,
     sum(plan) over ytd as ytd_plan,
-    case when actual is not null then sum(actual) over ytd end as ytd_actual
+    case when actual is not null then sum(actual) over ytd end as ytd_actual,
+    gross_actual
 from member_day
 window ytd as (
     partition by level, member, extract(year from day)

@@ -1,5 +1,6 @@
 -- mart.plan_fact_series_day: plan of record vs current actuals for one series and day.
--- grain: one row per target_month, series_id and day.
+-- grain: one row per target_month (the first day of a period of the installation's calendar),
+-- series_id and day.
 -- The base of the plan-fact views. Plan rows come from the run that is the month's plan
 -- of record (forecast.plan_of_record); actual rows from core.actuals_current. A full join
 -- keeps actual sales of a series the plan did not cover (plan 0, no interval), so actual
@@ -10,7 +11,7 @@ with plan_month as (
     select
         p.target_month,
         p.run_id,
-        (p.target_month + interval '1 month')::date as next_month
+        core.period_end(p.target_month) + 1 as next_month
     from forecast.plan_of_record as p
 ),
 planned as (

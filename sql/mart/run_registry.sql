@@ -5,6 +5,8 @@
 -- with the current actuals once they exist (mart.run_accuracy, as of the last refresh).
 -- duration_s is null while a run is running; series counts the run's per-series selections
 -- (or, before those exist, the series its shards announced).
+-- v2 (migration 0030): warnings of the run (forecast.run.warnings), flagged_series (series with
+-- any row in forecast.series_flag) and flags ("cold_start 2, model_error 1": series per flag).
 create or replace view mart.run_registry as
 select
     r.run_id,
@@ -45,7 +47,10 @@ select
     sh.shards_succeeded,
     r.host,
     r.started_by,
-    r.config_sha256
+    r.config_sha256,
+    r.warnings,
+    coalesce(fl.flagged_series, 0) as flagged_series,
+    fl.flags
 from forecast.run as r
 left join lateral (
     select
@@ -66,4 +71,16 @@ left join lateral (
     from forecast.run_shard as x
     where x.run_id = r.run_id
 ) as sh on true
+left join lateral (
+    select
+        (select count(distinct f.series_id) from forecast.series_flag as f
+         where f.run_id = r.run_id)::integer as flagged_series,
+        string_agg(c.flag || ' ' || c.n, ', ' order by c.n desc, c.flag) as flags
+    from (
+        select f.flag, count(distinct f.series_id) as n
+        from forecast.series_flag as f
+        where f.run_id = r.run_id
+        group by f.flag
+    ) as c
+) as fl on true
 left join mart.run_accuracy as ra on ra.run_id = r.run_id;

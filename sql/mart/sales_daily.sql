@@ -1,12 +1,13 @@
 -- mart.sales_daily: the current actuals with their store, group and calendar attributes.
 -- grain: one row per series_id and sale_date (core.actuals_current has one row per key).
+-- month: the first day of the sale's period of the installation's calendar (core.calendar).
 -- is_holiday: a national holiday in core.calendar or a state holiday reported with the sale
 -- (any state_holiday other than '0'); is_event comes from core.calendar.
 create or replace view mart.sales_daily as
 select
     a.series_id,
     a.sale_date,
-    date_trunc('month', a.sale_date)::date as month,
+    coalesce(c.period_start, date_trunc('month', a.sale_date)::date) as month,
     d.store_id,
     d.group_id,
     d.store_name,

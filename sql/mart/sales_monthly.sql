@@ -1,5 +1,6 @@
--- mart.sales_monthly: current actuals per calendar month at every aggregation level.
--- grain: one row per month, level and member (levels as in mart.series_level: total,
+-- mart.sales_monthly: current actuals per period of the installation's calendar (calendar
+-- months, or fiscal periods of a 4-4-5 family calendar) at every aggregation level.
+-- grain: one row per month (the period's first day, core.calendar.period_start), level and member (levels as in mart.series_level: total,
 -- store_type, assortment, state, city, group, store, series).
 -- Materialized (refreshed by `planfact mart refresh`); the unique index on the grain lets
 -- it refresh concurrently. Series are first summed per month, then rolled up to every
@@ -8,7 +9,7 @@ create materialized view mart.sales_monthly as
 with series_month as (
     select
         a.series_id,
-        date_trunc('month', a.sale_date)::date as month,
+        coalesce(c.period_start, date_trunc('month', a.sale_date)::date) as month,
         sum(a.sales) as sales,
         sum(a.customers) as customers,
         count(*) as series_days,
@@ -18,7 +19,9 @@ with series_month as (
         max(a.sale_date) as last_day,
         max(a.valid_from_version) as latest_change_version
     from core.actuals_current as a
-    group by a.series_id, date_trunc('month', a.sale_date)
+    -- period_start is null until planfact records the calendar: calendar months then
+    join core.calendar as c on c.calendar_date = a.sale_date
+    group by a.series_id, coalesce(c.period_start, date_trunc('month', a.sale_date)::date)
 )
 select
     m.month,

@@ -74,6 +74,76 @@ def test_upgrade_downgrade_upgrade(empty_db_url: str) -> None:
     assert current_revision(empty_db_url) == head
 
 
+def _chain() -> list[str]:
+    """Revision ids from the first migration to head, in chain order."""
+    from alembic.script import ScriptDirectory
+
+    from planfact.db.migrate import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config("postgresql://unused"))
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+def _schema(url: str) -> dict[str, object]:
+    """What a migration may change: columns, constraints, indexes, views, functions, grants."""
+    ours = "in ('core', 'forecast', 'mart')"
+    queries = {
+        "columns": "select table_schema, table_name, column_name, data_type, is_nullable, column_default "
+                   f"from information_schema.columns where table_schema {ours}",
+        "constraints": "select conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                       f"from pg_constraint where connamespace::regnamespace::text {ours}",
+        "indexes": f"select schemaname, indexname, indexdef from pg_indexes where schemaname {ours}",
+        "views": "select c.oid::regclass::text, pg_get_viewdef(c.oid, true) from pg_class as c "
+                 f"where c.relkind in ('v', 'm') and c.relnamespace::regnamespace::text {ours}",
+        "functions": "select p.oid::regprocedure::text, pg_get_functiondef(p.oid) from pg_proc as p "
+                     f"where p.pronamespace::regnamespace::text {ours}",
+        "grants": "select table_schema, table_name, grantee, privilege_type "
+                  f"from information_schema.role_table_grants where table_schema {ours} "
+                  "and grantee like 'planfact_%'",
+    }
+    with psycopg.connect(url) as conn:
+        return {name: sorted(map(repr, conn.execute(query).fetchall())) for name, query in queries.items()}
+
+
+def _differences(got: dict[str, object], want: dict[str, object]) -> list[str]:
+    """The rows one schema snapshot has and the other has not, marked + (got) and - (want)."""
+    rows: list[str] = []
+    for name in sorted(got.keys() | want.keys()):
+        mine, theirs = set(got.get(name, [])), set(want.get(name, []))  # type: ignore[call-overload]
+        rows += [f"+ {name} {row}" for row in sorted(mine - theirs)]
+        rows += [f"- {name} {row}" for row in sorted(theirs - mine)]
+    return rows
+
+
+def _valid(schema: dict[str, object]) -> dict[str, object]:
+    """The snapshot with NOT VALID dropped: 0006's downgrade puts the check against negative
+    sales back NOT VALID on purpose (returns loaded since cannot pass it); all else must match."""
+    constraints = [row.replace(" NOT VALID')", "')") for row in schema["constraints"]]  # type: ignore[attr-defined]
+    return {**schema, "constraints": constraints}
+
+
+def test_every_migration_walks_up_down_and_up_again(empty_db_url: str) -> None:
+    """One step at a time: each upgrade and each downgrade of the chain runs on its own, and the
+    schema after down to base and up again is the schema of the first upgrade."""
+    chain = _chain()
+    assert chain[0] == "0001_core"
+    schemas: dict[str, dict[str, object]] = {}
+    for revision in chain:
+        upgrade(empty_db_url, revision)
+        assert current_revision(empty_db_url) == revision
+        schemas[revision] = _schema(empty_db_url)
+    for below, revision in reversed(list(zip([None, *chain], chain, strict=False))):
+        assert current_revision(empty_db_url) == revision
+        downgrade(empty_db_url, below or "base")
+        if below is not None:
+            assert _differences(_valid(_schema(empty_db_url)), _valid(schemas[below])) == [], (
+                f"downgrade of {revision}")
+    assert current_revision(empty_db_url) is None
+    assert _tables(empty_db_url, "core") == set()
+    upgrade(empty_db_url)
+    assert _differences(_schema(empty_db_url), schemas[chain[-1]]) == []
+
+
 @pytest.mark.parametrize(
     "statement",
     [

@@ -1,0 +1,41 @@
+-- mart.sales_monthly: current actuals per calendar month at every aggregation level.
+-- grain: one row per month, level and member (levels as in mart.series_level: total,
+-- store_type, assortment, state, city, group, store, series).
+-- Materialized (refreshed by `planfact mart refresh`); the unique index on the grain lets
+-- it refresh concurrently. Series are first summed per month, then rolled up to every
+-- level, so all measures are additive (counts of series-days, not of distinct days).
+create materialized view mart.sales_monthly as
+with series_month as (
+    select
+        a.series_id,
+        date_trunc('month', a.sale_date)::date as month,
+        sum(a.sales) as sales,
+        sum(a.customers) as customers,
+        count(*) as series_days,
+        count(*) filter (where a.is_open) as open_days,
+        count(*) filter (where a.promo > 0) as promo_days,
+        min(a.sale_date) as first_day,
+        max(a.sale_date) as last_day,
+        max(a.valid_from_version) as latest_change_version
+    from core.actuals_current as a
+    group by a.series_id, date_trunc('month', a.sale_date)
+)
+select
+    m.month,
+    l.level,
+    l.member,
+    sum(m.sales) as sales,
+    sum(m.customers) as customers,
+    count(*) as series,
+    sum(m.series_days)::bigint as series_days,
+    sum(m.open_days)::bigint as open_days,
+    sum(m.promo_days)::bigint as promo_days,
+    min(m.first_day) as first_day,
+    max(m.last_day) as last_day,
+    max(m.latest_change_version) as latest_change_version
+from series_month as m
+join mart.series_level as l on l.series_id = m.series_id
+group by m.month, l.level, l.member
+with data;
+
+create unique index sales_monthly_grain on mart.sales_monthly (month, level, member);
