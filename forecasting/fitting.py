@@ -14,11 +14,11 @@ import inspect
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing import get_all_start_methods, get_context
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -27,11 +27,10 @@ from forecasting.backtest import Fold
 from forecasting.calendar import Calendar, MonthCalendar, target_period
 from forecasting.experiments import Candidate
 from forecasting.models import MODELS
-from forecasting.progress import progress as progress_steps
 from forecasting.progress import progress_bar
 
 __all__ = ["EPOCH", "Output", "Period", "SeriesArrays", "day_number", "periods_for",
-           "build_model", "fit_local", "fit_global", "MIN_TRAIN_DAYS"]
+           "build_model", "fit_local", "fit_global", "fit_all", "FitResults", "MIN_TRAIN_DAYS"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +39,19 @@ Output = dict[str, np.ndarray]  # {"mean": (h,), "lo-80": (h,), ...}
 SeriesArrays = tuple[int, np.ndarray, np.ndarray]  # (series_id, y (n,), X (n, len(EXOG)))
 MIN_TRAIN_DAYS = 28  # a per-series model needs at least four weeks of history in its window
 _CHUNK = 8  # series per worker task: small enough to balance, large enough to amortise IPC
+T = TypeVar("T")
+LocalResult = tuple[int, dict, dict, dict, dict]  # see _fit_chunk
+
+
+class FitResults(NamedTuple):
+    """What :func:`fit_all` returns: per-series results (one :data:`LocalResult` per series),
+    the global outputs per series, the global seconds per key, warnings, phase timings."""
+
+    local: list[LocalResult]
+    global_outputs: dict[int, dict[tuple[str, int], Output]]
+    global_seconds: dict[str, float]
+    warnings: list[str]
+    timings: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -117,8 +129,11 @@ def _fit_chunk(task: tuple) -> list[tuple[int, dict, dict, dict, dict]]:
 
 def fit_local(arrays: Sequence[SeriesArrays], candidates: Sequence[Candidate],
               periods: Sequence[Period], levels: Sequence[int], seed: int, workers: int,
-              progress: bool) -> list[tuple[int, dict, dict, dict, dict]]:
-    """Fold forecasts of the per-series candidates, one tuple per series (see ``_fit_chunk``)."""
+              progress: bool, started: Callable[[], None] | None = None) -> list[LocalResult]:
+    """Fold forecasts of the per-series candidates, one tuple per series (see ``_fit_chunk``).
+
+    ``started`` is called once the worker processes exist (other work may start then).
+    """
     tasks = [(arrays[i : i + _CHUNK], candidates, periods, levels, seed)
              for i in range(0, len(arrays), _CHUNK)]
     bar = progress_bar(total=len(arrays), desc="per-series models", enabled=progress)
@@ -133,39 +148,117 @@ def fit_local(arrays: Sequence[SeriesArrays], candidates: Sequence[Candidate],
         # so inheriting the parent's thread pools after fork is harmless.
         method = "fork" if "fork" in get_all_start_methods() else "spawn"
         with ProcessPoolExecutor(workers, mp_context=get_context(method)) as pool:
-            for part in pool.map(_fit_chunk, tasks):
+            parts = pool.map(_fit_chunk, tasks)  # submits every task: the workers are forked
+            if started is not None:
+                started()
+            for part in parts:
                 results.extend(part)
                 bar.update(len(part))
     bar.close()
     return results
 
 
+def _fit_period(cand: Candidate, seed: int, frame: pd.DataFrame, p: Period,
+                features: pd.DataFrame | None) -> pd.DataFrame | str:
+    """One global fit and its forecast ``(series_id, ds, mean)``, or the error as text."""
+    try:
+        model = build_model(cand, seed)
+        cutoff = pd.Timestamp(EPOCH + p.cutoff)
+        model = model.fit_frame(frame, cutoff, features=features) if features is not None \
+            else model.fit_frame(frame, cutoff)
+        return model.predict_frame(pd.Timestamp(EPOCH + p.start), pd.Timestamp(EPOCH + p.end))
+    except Exception as exc:
+        logger.warning("global candidate failed", exc_info=True,
+                       extra={"model": cand.label, "period": p.number})
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _global_predictions(cand: Candidate, frame: pd.DataFrame, periods: Sequence[Period],
+                        seed: int, threads: int, progress: bool) -> list[pd.DataFrame | str]:
+    """Every period's forecast of one global candidate (or its error), in period order.
+
+    A model with ``parallel_periods`` shares one feature table across the periods where it
+    can and fits up to ``threads`` periods at once; any other model one period at a time.
+    """
+    template = build_model(cand, seed)
+    features = None
+    if hasattr(template, "shared_features"):
+        features = template.shared_features(frame, [pd.Timestamp(EPOCH + p.cutoff) for p in periods],
+                                            [pd.Timestamp(EPOCH + p.end) for p in periods])
+    threads = threads if getattr(template, "parallel_periods", False) else 1
+    with progress_bar(total=len(periods), desc=f"global {cand.label}", enabled=progress) as bar:
+        if threads <= 1 or len(periods) <= 1:
+            out = []
+            for p in periods:
+                out.append(_fit_period(cand, seed, frame, p, features))
+                bar.update(1)
+            return out
+        with ThreadPoolExecutor(min(threads, len(periods))) as pool:
+            futures = [pool.submit(_fit_period, cand, seed, frame, p, features) for p in periods]
+            for future in as_completed(futures):
+                future.result()
+                bar.update(1)
+            return [f.result() for f in futures]
+
+
 def fit_global(frame: pd.DataFrame, shard_ids: np.ndarray, candidates: Sequence[Candidate],
-               periods: Sequence[Period], seed: int, progress: bool
+               periods: Sequence[Period], seed: int, progress: bool, threads: int = 1
                ) -> tuple[dict[int, dict[tuple[str, int], Output]], dict[str, float], list[str]]:
     """Fit each global candidate once per period on ALL series; keep the shard's output.
 
     A global model that raises for a period gives no output for that period (the series
     fall back to other candidates) and a warning for the run, never a failed run.
+    ``threads``: periods fitted at once by a model that allows it (the machine's share).
     """
     outputs: dict[int, dict[tuple[str, int], Output]] = defaultdict(dict)
     seconds: dict[str, float] = {}
     warnings: list[str] = []
     for cand in candidates:
         started = time.perf_counter()
-        for p in progress_steps(periods, desc=f"global {cand.label}", enabled=progress):
-            try:
-                model = build_model(cand, seed).fit_frame(frame, pd.Timestamp(EPOCH + p.cutoff))
-                pred = model.predict_frame(pd.Timestamp(EPOCH + p.start),
-                                           pd.Timestamp(EPOCH + p.end))
-            except Exception as exc:
-                logger.warning("global candidate failed", exc_info=True,
-                               extra={"model": cand.label, "period": p.number})
+        results = _global_predictions(cand, frame, periods, seed, threads, progress)
+        for p, pred in zip(periods, results, strict=True):
+            if isinstance(pred, str):
                 warnings.append(f"global model {cand.label} failed on period {p.number}: "
-                                f"{type(exc).__name__}: {exc}"[:300])
+                                f"{pred}"[:300])
                 continue
             pred = pred[pred["series_id"].isin(shard_ids)]
             for series_id, part in pred.groupby("series_id", sort=True):
                 outputs[series_id][(cand.key, p.number)] = {"mean": part["mean"].to_numpy()}
         seconds[cand.key] = time.perf_counter() - started
     return outputs, seconds, warnings
+
+
+def fit_all(frame: pd.DataFrame, arrays: Sequence[SeriesArrays], shard_ids: np.ndarray,
+            local: Sequence[Candidate], global_: Sequence[Candidate], periods: Sequence[Period],
+            levels: Sequence[int], seed: int, workers: int, progress: bool) -> FitResults:
+    """The per-series and the global fits, overlapped when ``workers`` > 1.
+
+    The per-series worker processes are forked first (all at the first submit), and only
+    then does a thread start the global fits beside them: no process is forked while a
+    LightGBM thread runs. ``workers`` bounds the worker processes and the threads of a
+    global model's periods alike; on a busy machine a smaller PLANFACT_WORKERS keeps both.
+    """
+    timings: dict[str, float] = {}
+    pending: list[Future] = []
+    with ThreadPoolExecutor(1) as side:
+        def start_global() -> None:
+            if global_ and not pending:
+                pending.append(side.submit(_timed, timings, "phase:global", fit_global, frame,
+                                           shard_ids, global_, periods, seed, progress, workers))
+
+        # One worker: one thing at a time, the global fits after the per-series ones.
+        local_results = _timed(timings, "phase:local", fit_local, arrays, local, periods, levels,
+                               seed, workers, progress, start_global if workers > 1 else None
+                               ) if local and arrays else []
+        start_global()
+        global_out, global_sec, warnings = pending[0].result() if pending else ({}, {}, [])
+    return FitResults(local_results, global_out, global_sec, warnings, timings)
+
+
+def _timed(timings: dict[str, float], name: str, func: Callable[..., T], *args: Any) -> T:
+    """``func(*args)``, its wall seconds recorded under ``name``."""
+    started = time.perf_counter()
+    try:
+        return func(*args)
+    finally:
+        timings[name] = time.perf_counter() - started
