@@ -15,7 +15,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_all_start_methods, get_context
 from typing import Any, NamedTuple, TypeVar
@@ -173,32 +173,18 @@ def _fit_period(cand: Candidate, seed: int, frame: pd.DataFrame, p: Period,
         return f"{type(exc).__name__}: {exc}"
 
 
-def _global_predictions(cand: Candidate, frame: pd.DataFrame, periods: Sequence[Period],
-                        seed: int, threads: int, progress: bool) -> list[pd.DataFrame | str]:
-    """Every period's forecast of one global candidate (or its error), in period order.
-
-    A model with ``parallel_periods`` shares one feature table across the periods where it
-    can and fits up to ``threads`` periods at once; any other model one period at a time.
-    """
-    template = build_model(cand, seed)
-    features = None
-    if hasattr(template, "shared_features"):
-        features = template.shared_features(frame, [pd.Timestamp(EPOCH + p.cutoff) for p in periods],
-                                            [pd.Timestamp(EPOCH + p.end) for p in periods])
-    threads = threads if getattr(template, "parallel_periods", False) else 1
-    with progress_bar(total=len(periods), desc=f"global {cand.label}", enabled=progress) as bar:
-        if threads <= 1 or len(periods) <= 1:
-            out = []
-            for p in periods:
-                out.append(_fit_period(cand, seed, frame, p, features))
-                bar.update(1)
-            return out
-        with ThreadPoolExecutor(min(threads, len(periods))) as pool:
-            futures = [pool.submit(_fit_period, cand, seed, frame, p, features) for p in periods]
-            for future in as_completed(futures):
-                future.result()
-                bar.update(1)
-            return [f.result() for f in futures]
+def _shared_features(cand: Candidate, seed: int, frame: pd.DataFrame,
+                     periods: Sequence[Period]) -> pd.DataFrame | None:
+    """The candidate's one feature table for every period, when its model offers one."""
+    try:
+        model = build_model(cand, seed)
+        if not hasattr(model, "shared_features"):
+            return None
+        return model.shared_features(frame, [pd.Timestamp(EPOCH + p.cutoff) for p in periods],
+                                     [pd.Timestamp(EPOCH + p.end) for p in periods])
+    except Exception:  # each period then builds its own and reports its own failure
+        logger.warning("shared features failed", exc_info=True, extra={"model": cand.label})
+        return None
 
 
 def fit_global(frame: pd.DataFrame, shard_ids: np.ndarray, candidates: Sequence[Candidate],
@@ -206,26 +192,59 @@ def fit_global(frame: pd.DataFrame, shard_ids: np.ndarray, candidates: Sequence[
                ) -> tuple[dict[int, dict[tuple[str, int], Output]], dict[str, float], list[str]]:
     """Fit each global candidate once per period on ALL series; keep the shard's output.
 
-    A global model that raises for a period gives no output for that period (the series
-    fall back to other candidates) and a warning for the run, never a failed run.
-    ``threads``: periods fitted at once by a model that allows it (the machine's share).
+    ``threads`` fits run at once: the periods of a model with ``parallel_periods`` (the
+    LightGBM: its training releases the GIL) each in a thread, beside one lane that fits the
+    other global models one after another (pandas and statsmodels hold the GIL, and their
+    warning filters are not thread-safe). A global model that raises for a period gives no
+    output for that period (the series fall back to other candidates) and a warning for the
+    run, never a failed run.
     """
-    outputs: dict[int, dict[tuple[str, int], Output]] = defaultdict(dict)
+    parallel = [c for c in candidates if getattr(MODELS[c.model], "parallel_periods", False)]
+    results: dict[str, list[pd.DataFrame | str]] = {}
     seconds: dict[str, float] = {}
-    warnings: list[str] = []
+    bar = progress_bar(total=len(candidates) * len(periods), desc="global models",
+                       enabled=progress)
+
+    def fit(cand: Candidate, p: Period, features: pd.DataFrame | None) -> pd.DataFrame | str:
+        out = _fit_period(cand, seed, frame, p, features)
+        bar.update(1)
+        return out
+
+    def lane() -> None:
+        for cand in (c for c in candidates if c not in parallel):
+            started = time.perf_counter()
+            results[cand.key] = [fit(cand, p, None) for p in periods]
+            seconds[cand.key] = time.perf_counter() - started
+
+    with ThreadPoolExecutor(max(1, threads)) as pool:
+        others = pool.submit(lane)
+        for cand in parallel:
+            started = time.perf_counter()
+            features = _shared_features(cand, seed, frame, periods)
+            futures = [pool.submit(fit, cand, p, features) for p in periods]
+            results[cand.key] = [f.result() for f in futures]
+            seconds[cand.key] = time.perf_counter() - started
+        others.result()
+    bar.close()
+    return _global_outputs(candidates, periods, results, shard_ids), seconds, [
+        f"global model {c.label} failed on period {p.number}: {pred}"[:300]
+        for c in candidates for p, pred in zip(periods, results[c.key], strict=True)
+        if isinstance(pred, str)]
+
+
+def _global_outputs(candidates: Sequence[Candidate], periods: Sequence[Period],
+                    results: dict[str, list[pd.DataFrame | str]], shard_ids: np.ndarray
+                    ) -> dict[int, dict[tuple[str, int], Output]]:
+    """``{series_id: {(key, period): {"mean": (h,)}}}`` of the shard's series."""
+    outputs: dict[int, dict[tuple[str, int], Output]] = defaultdict(dict)
     for cand in candidates:
-        started = time.perf_counter()
-        results = _global_predictions(cand, frame, periods, seed, threads, progress)
-        for p, pred in zip(periods, results, strict=True):
+        for p, pred in zip(periods, results[cand.key], strict=True):
             if isinstance(pred, str):
-                warnings.append(f"global model {cand.label} failed on period {p.number}: "
-                                f"{pred}"[:300])
                 continue
             pred = pred[pred["series_id"].isin(shard_ids)]
             for series_id, part in pred.groupby("series_id", sort=True):
                 outputs[series_id][(cand.key, p.number)] = {"mean": part["mean"].to_numpy()}
-        seconds[cand.key] = time.perf_counter() - started
-    return outputs, seconds, warnings
+    return outputs
 
 
 def fit_all(frame: pd.DataFrame, arrays: Sequence[SeriesArrays], shard_ids: np.ndarray,

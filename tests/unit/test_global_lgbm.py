@@ -37,3 +37,30 @@ def test_no_shared_table_for_a_period_longer_than_the_minimum_lag():
     assert GlobalLGBM(**PARAMS).shared_features(frame, [cut], [cut + pd.Timedelta(days=35)]) is None
     assert GlobalLGBM(**PARAMS).shared_features(frame, [cut], [cut + pd.Timedelta(days=31)]) \
         is not None
+
+
+def test_a_failed_period_is_a_warning_and_threads_change_nothing(monkeypatch):
+    from forecasting.engine import run_engine
+    from forecasting.experiments import load_experiments
+    from support import FIXTURES
+    from support.panels import CUTOFF
+
+    config = load_experiments(FIXTURES / "engine_fast.toml")
+    panel = make_panel()
+    fit = GlobalLGBM.fit_frame
+
+    def failing(self, frame, cutoff, features=None):  # type: ignore[no-untyped-def]
+        if cutoff == pd.Timestamp("2014-03-31"):  # fold 1's cutoff
+            raise RuntimeError("no memory")
+        return fit(self, frame, cutoff, features)
+
+    monkeypatch.setattr(GlobalLGBM, "fit_frame", failing)
+    runs = [run_engine(panel, CUTOFF, config, workers=w, progress=False) for w in (1, 2)]
+    for res in runs:
+        assert any(w.startswith("global model lgbm failed on period 1: RuntimeError: no memory")
+                   for w in res.warnings), res.warnings
+        lgbm = next(c.key for c in config.candidates if c.model == "lgbm_global")
+        folds = set(res.backtest.loc[res.backtest["model_key"] == lgbm, "fold"])
+        assert 1 not in folds and {0, 2} <= folds
+    pd.testing.assert_frame_equal(runs[0].forecasts, runs[1].forecasts)
+    pd.testing.assert_frame_equal(runs[0].backtest, runs[1].backtest)
