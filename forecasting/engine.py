@@ -29,8 +29,8 @@ from forecasting.coldstart import DESCRIPTION as COLD_START_RULE
 from forecasting.coldstart import MODEL_NAME as COLD_START
 from forecasting.coldstart import cold_start_profile
 from forecasting.evaluation import candidate_frames, evaluate_series
-from forecasting.experiments import ExperimentConfig
-from forecasting.fitting import EPOCH, fit_global, fit_local, periods_for
+from forecasting.experiments import Candidate, ExperimentConfig
+from forecasting.fitting import EPOCH, FitResults, Period, SeriesArrays, fit_all, periods_for
 from forecasting.forecasts import COLD_START_KEY, assemble_forecasts
 from forecasting.models import EXOG, MODELS, library_versions
 from forecasting.models.base import OPEN
@@ -112,6 +112,196 @@ def _validate(frame: pd.DataFrame, cutoff: dt.date, calendar: Calendar) -> pd.Da
     return frame
 
 
+@dataclass
+class _Plan:
+    """What the phases share: the validated frame, the shard's series as arrays (see
+    :data:`SeriesArrays`), the candidates by kind, the periods and labels."""
+
+    frame: pd.DataFrame
+    arrays: list[SeriesArrays]
+    shard_ids: np.ndarray
+    local: list[Candidate]
+    global_: list[Candidate]
+    combos: list[Candidate]  # combinations assembled per series (not stacks)
+    stacks: list[Candidate]
+    periods: list[Period]
+    labels: dict[str, str]
+    group_by: str | None
+
+    @property
+    def final_no(self) -> int:
+        """The number of the final period (the target month)."""
+        return self.periods[-1].number
+
+
+@dataclass
+class _Evidence:
+    """The evaluation phase's output: series outputs, backtest rows, flags and counts."""
+
+    per_series: list[tuple[int, np.ndarray, np.ndarray, dict]]
+    backtest: pd.DataFrame
+    volumes: pd.DataFrame  # one row per (series_id, fold, volume)
+    flags: list[tuple[int, str, str]]
+    seconds: dict[str, float]
+    failures: dict[str, int]
+    skipped: int
+    stack_specs: list[tuple[str, Any, list[str]]]
+    stack_weights: dict[str, dict[int, list[float]]]
+
+
+def _checked(frame: pd.DataFrame, cutoff: dt.date, config: ExperimentConfig,
+             shard: tuple[int, int]) -> tuple[dt.date, str | None]:
+    """The cutoff as a date and the selection's group column, or a ValueError naming the
+    argument."""
+    index, count = shard
+    if not (isinstance(index, int) and isinstance(count, int) and 1 <= index <= count):
+        raise ValueError(f"shard must be (i, n) with 1 <= i <= n, got {shard}")
+    if not isinstance(cutoff, dt.date):
+        raise ValueError(f"cutoff must be a date, got {cutoff!r}")
+    cutoff = cutoff.date() if isinstance(cutoff, dt.datetime) else cutoff
+    group_by = config.selection.group_by if config.selection.level == "group" else None
+    if group_by and group_by not in frame.columns:
+        raise ValueError(f"input frame: selection.group_by column {group_by!r} is missing")
+    return cutoff, group_by
+
+
+def _plan(frame: pd.DataFrame, cutoff: dt.date, config: ExperimentConfig, shard: tuple[int, int],
+          calendar: Calendar, group_by: str | None) -> _Plan:
+    """Validate the frame, cut the shard's series into arrays, sort the candidates by kind
+    and lay out the periods (warm-up, folds, final)."""
+    index, count = shard
+    frame = _validate(frame, cutoff, calendar)
+    ids = np.unique(frame["series_id"].to_numpy())
+    shard_ids = ids[ids % count == index - 1]
+    kinds = {c.key: MODELS[c.model] for c in config.candidates}
+    combos = [c for c in config.candidates if getattr(kinds[c.key], "is_combination", False)]
+    stacks = [c for c in combos if getattr(kinds[c.key], "is_stack", False)]
+    globals_ = [c for c in config.candidates if kinds[c.key].is_global]
+    local = [c for c in config.candidates if c not in combos and c not in globals_]
+    folds = list(rolling_origin_folds(cutoff, config.backtest.folds,
+                                      warmup_folds=config.backtest.warmup_folds,
+                                      history_days=config.backtest.history_days, calendar=calendar))
+    periods = periods_for(folds, cutoff, config.backtest.history_days, calendar)
+    sub = frame[frame["series_id"].isin(shard_ids)]
+    sid = sub["series_id"].to_numpy()
+    y_all, X_all = sub["y"].to_numpy(float), sub[list(EXOG)].to_numpy(float)
+    cuts = np.r_[0, np.flatnonzero(np.diff(sid)) + 1, len(sid)]
+    arrays = [(int(sid[a]), y_all[a:b], X_all[a:b]) for a, b in zip(cuts[:-1], cuts[1:],
+                                                                       strict=True) if b > a]
+    return _Plan(frame, arrays, shard_ids, local, globals_,
+                 [c for c in combos if c not in stacks], stacks, periods,
+                 {c.key: c.label for c in config.candidates}, group_by)
+
+
+def _evaluate(plan: _Plan, config: ExperimentConfig, fitted: FitResults) -> _Evidence:
+    """Every series' outputs, the stacks' outputs, and the backtest evidence of every fold."""
+    seconds: dict[str, float] = defaultdict(float, fitted.global_seconds)
+    failures: dict[str, int] = defaultdict(int)
+    by_id = {r[0]: r[1:] for r in fitted.local}
+    per_series = []
+    flags: list[tuple[int, str, str]] = []
+    for series_id, y, X in plan.arrays:
+        outputs, secs, fails, errors = by_id.get(series_id, ({}, {}, {}, {}))
+        outputs = {**outputs, **fitted.global_outputs.get(series_id, {})}
+        for key, value in secs.items():
+            seconds[key] += value
+        for key, value in fails.items():
+            failures[key] += value
+        flags += [(series_id, "model_error", f"{plan.labels[key]} failed in {fails[key]} "
+                   f"period(s): {message}") for key, message in errors.items()]
+        per_series.append((series_id, y, X, outputs))
+    # Stacks learn from all series' earlier periods, so their outputs exist before evaluation.
+    stack_specs = stack_members(plan.stacks, config.candidates)
+    stack_weights = add_stack_outputs(per_series, stack_specs, plan.periods)
+    rows: list[tuple] = []
+    skipped = 0
+    volumes: list[tuple[int, int, float]] = []
+    for series_id, y, X, outputs in per_series:
+        try:
+            rows += evaluate_series(series_id, y, X, outputs, config, plan.periods,
+                                    plan.final_no, plan.combos)
+        except Exception as exc:  # e.g. a custom metric that raises: this series has no evidence
+            logger.warning("evaluation failed", extra={"series_id": series_id}, exc_info=True)
+            flags.append((series_id, "model_error",
+                          f"evaluation failed: {type(exc).__name__}: {exc}"[:300]))
+            rows = [r for r in rows if r[0] != series_id]
+        skipped += skipped_on_folds(y, X[:, OPEN], int(X[0, 0]), plan.periods)
+        volumes += [(series_id, fold, v) for fold, v in fold_volumes(y, X[:, OPEN], int(X[0, 0]),
+                                                                     plan.periods)]
+    backtest = pd.DataFrame(rows, columns=["series_id", "model_key", "fold", "metric", "value"])
+    backtest = backtest.astype({"series_id": "int64", "fold": "int64", "value": "float64"})
+    return _Evidence(per_series, backtest,
+                     pd.DataFrame(volumes, columns=["series_id", "fold", "volume"]), flags,
+                     seconds, failures, skipped, stack_specs, stack_weights)
+
+
+def _select(plan: _Plan, config: ExperimentConfig, evidence: _Evidence) -> pd.DataFrame:
+    """One row per series of the shard: ``model_key``, ``score``, ``reason`` (index series_id);
+    a stack's learned weights are part of its reason."""
+    groups = plan.frame.groupby("series_id")[plan.group_by].first() if plan.group_by else None
+    backtest = evidence.backtest
+    selection = select_models(backtest[backtest["fold"] >= 1], config.selection, config.metrics,
+                              [c.key for c in config.candidates], groups, evidence.volumes,
+                              [c.key for c in (*plan.combos, *plan.stacks)], plan.labels)
+    selection = selection.set_index("series_id").reindex([a[0] for a in plan.arrays])
+    selection["model_key"] = selection["model_key"].fillna(config.selection.fallback)
+    selection["score"] = selection["score"].astype(float)
+    selection["reason"] = selection["reason"].fillna("fallback: no backtest evidence")
+    for key, _stack, members in evidence.stack_specs:  # the learned weights go into the registry
+        final_weights = evidence.stack_weights[key].get(plan.final_no)
+        if final_weights is not None:
+            shown = ", ".join(f"{plan.labels[m]} {w:.3f}" for m, w in zip(members, final_weights,
+                                                                            strict=True))
+            picked = selection["model_key"] == key
+            selection.loc[picked, "reason"] += f"; stack weights: {shown}"
+    return selection
+
+
+def _models(plan: _Plan, config: ExperimentConfig, evidence: _Evidence,
+            forecasts: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """The registry's record of every candidate (and of cold start when it served)."""
+    models = {c.key: {"name": c.model, "experiment": c.experiment, "label": c.label,
+                      "params": dict(c.params), "seed": config.seed,
+                      "library_versions": library_versions(c.model)} for c in config.candidates}
+    for key, _stack, members in evidence.stack_specs:  # the learned weights are evidence too
+        models[key]["weights"] = {str(number): dict(zip([plan.labels[m] for m in members],
+                                                        weights, strict=True))
+                                  for number, weights in evidence.stack_weights[key].items()}
+    if (forecasts["model_key"] == COLD_START_KEY).any():
+        models[COLD_START_KEY] = {"name": COLD_START, "experiment": COLD_START,
+                                  "label": COLD_START, "params": {"rule": COLD_START_RULE},
+                                  "seed": config.seed, "library_versions": library_versions("")}
+    return models
+
+
+def _warnings(plan: _Plan, config: ExperimentConfig, evidence: _Evidence,
+              selection: pd.DataFrame, forecasts: pd.DataFrame, cutoff: dt.date) -> list[str]:
+    """The run's sentences about skipped days, constraints, cold starts, fallbacks, zeros."""
+    warnings: list[str] = []
+    percentages = [n for n, m in config.metrics.items() if m.func in PERCENTAGE_METRICS]
+    if evidence.skipped and percentages:
+        warnings.append(f"{', '.join(percentages)} skipped {evidence.skipped} open day(s) of the "
+                        "evaluation folds with a zero or negative actual")
+    broke = selection["reason"].str.startswith(CONSTRAINT_FALLBACK, na=False)
+    if broke.any():
+        warnings.append(f"{int(broke.sum())} of {len(selection)} series: no candidate met the "
+                        f"constraints {list(config.selection.constraints)}; the best on "
+                        f"{config.selection.primary} was chosen")
+    cold = sum(1 for f in evidence.flags if f[1] == "cold_start")
+    if cold:
+        warnings.append(f"{cold} series had too little history for any backtest fold: "
+                        "cold-start forecast (flag cold_start)")
+    fell_back = sum(1 for f in evidence.flags if f[1] == "fallback")
+    if fell_back:
+        warnings.append(f"{fell_back} series fell back from their selected model (flag fallback)")
+    nothing = _planned_nothing(plan.frame, forecasts, cutoff)
+    if nothing:
+        warnings.append(f"{len(nothing)} series sold in the {RECENT_DAYS} days up to the cutoff "
+                        "but are planned 0 for every day (net returns outweigh sales): "
+                        f"series {nothing[:5]}")
+    return warnings
+
+
 def run_engine(
     frame: pd.DataFrame,
     cutoff: dt.date,
@@ -131,157 +321,47 @@ def run_engine(
     fitted and returned; global models always train on every series in ``frame``.
     ``keep_candidates`` also returns every candidate's final and fold forecasts.
     ``calendar`` (default: calendar months) cuts the target and the backtest folds into
-    its periods; ``cutoff`` must be the last day of one of them.
+    its periods; ``cutoff`` must be the last day of one of them. ``workers`` (default: the
+    CPU count) bounds the per-series processes and the global model's parallel fits.
     """
     started = time.perf_counter()
-    index, count = shard
-    if not (isinstance(index, int) and isinstance(count, int) and 1 <= index <= count):
-        raise ValueError(f"shard must be (i, n) with 1 <= i <= n, got {shard}")
-    if not isinstance(cutoff, dt.date):
-        raise ValueError(f"cutoff must be a date, got {cutoff!r}")
-    cutoff = cutoff.date() if isinstance(cutoff, dt.datetime) else cutoff
-    group_by = config.selection.group_by if config.selection.level == "group" else None
-    if group_by and group_by not in frame.columns:
-        raise ValueError(f"input frame: selection.group_by column {group_by!r} is missing")
+    cutoff, group_by = _checked(frame, cutoff, config, shard)
     workers = workers or os.cpu_count() or 1
-    calendar = calendar if calendar is not None else MonthCalendar()
-    frame = _validate(frame, cutoff, calendar)
-    ids = np.unique(frame["series_id"].to_numpy())
-    shard_ids = ids[ids % count == index - 1]
-    kinds = {c.key: MODELS[c.model] for c in config.candidates}
-    combos = [c for c in config.candidates if getattr(kinds[c.key], "is_combination", False)]
-    globals_ = [c for c in config.candidates if kinds[c.key].is_global]
-    local = [c for c in config.candidates if c not in combos and c not in globals_]
-    warmup = config.backtest.warmup_folds
-    folds = list(rolling_origin_folds(cutoff, config.backtest.folds, warmup_folds=warmup,
-                                      history_days=config.backtest.history_days, calendar=calendar))
-    periods = periods_for(folds, cutoff, config.backtest.history_days, calendar)
-    final_no = periods[-1].number
-    sub = frame[frame["series_id"].isin(shard_ids)]
-    sid = sub["series_id"].to_numpy()
-    y_all, X_all = sub["y"].to_numpy(float), sub[list(EXOG)].to_numpy(float)
-    cuts = np.r_[0, np.flatnonzero(np.diff(sid)) + 1, len(sid)]
-    arrays = [(int(sid[a]), y_all[a:b], X_all[a:b]) for a, b in zip(cuts[:-1], cuts[1:],
-                                                                       strict=True) if b > a]
+    plan = _plan(frame, cutoff, config, shard, calendar if calendar is not None else MonthCalendar(),
+                 group_by)
     timings: dict[str, float] = {"phase:prepare": time.perf_counter() - started}
-    logger.info("engine start", extra={"series": len(arrays), "candidates": len(kinds),
-                                       "periods": len(periods), "shard": f"{index}/{count}"})
-
+    logger.info("engine start", extra={"series": len(plan.arrays), "periods": len(plan.periods),
+                                       "candidates": len(config.candidates),
+                                       "shard": f"{shard[0]}/{shard[1]}"})
     mark = time.perf_counter()
-    local_results = fit_local(arrays, local, periods, config.levels, config.seed, workers,
-                               progress) if local and arrays else []
-    timings["phase:local"] = time.perf_counter() - mark
+    fitted = fit_all(plan.frame, plan.arrays, plan.shard_ids, plan.local, plan.global_,
+                     plan.periods, config.levels, config.seed, workers, progress)
+    timings.update(fitted.timings)
+    timings["phase:fit"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    global_out, global_sec, warnings = fit_global(frame, shard_ids, globals_, periods,
-                                                  config.seed, progress) if globals_ else ({}, {}, [])
-    timings["phase:global"] = time.perf_counter() - mark
-
-    mark = time.perf_counter()
-    seconds: dict[str, float] = defaultdict(float, global_sec)
-    failures: dict[str, int] = defaultdict(int)
-    by_id = {r[0]: r[1:] for r in local_results}
-    labels = {c.key: c.label for c in config.candidates}
-    rows: list[tuple] = []
-    per_series = []
-    flags: list[tuple[int, str, str]] = []
-    skipped = 0
-    volumes: list[tuple[int, int, float]] = []
-    for series_id, y, X in arrays:
-        outputs, secs, fails, errors = by_id.get(series_id, ({}, {}, {}, {}))
-        outputs = {**outputs, **global_out.get(series_id, {})}
-        for key, value in secs.items():
-            seconds[key] += value
-        for key, value in fails.items():
-            failures[key] += value
-        flags += [(series_id, "model_error", f"{labels[key]} failed in {fails[key]} period(s): "
-                   f"{message}") for key, message in errors.items()]
-        per_series.append((series_id, y, X, outputs))
-    # Stacks learn from all series' earlier periods, so their outputs exist before evaluation.
-    stacks = [c for c in combos if getattr(kinds[c.key], "is_stack", False)]
-    stack_specs = stack_members(stacks, config.candidates)
-    stack_weights = add_stack_outputs(per_series, stack_specs, periods)
-    combos = [c for c in combos if c not in stacks]
-    for series_id, y, X, outputs in per_series:
-        try:
-            rows += evaluate_series(series_id, y, X, outputs, config, periods, final_no, combos)
-        except Exception as exc:  # e.g. a custom metric that raises: this series has no evidence
-            logger.warning("evaluation failed", extra={"series_id": series_id}, exc_info=True)
-            flags.append((series_id, "model_error",
-                          f"evaluation failed: {type(exc).__name__}: {exc}"[:300]))
-            rows = [r for r in rows if r[0] != series_id]
-        skipped += skipped_on_folds(y, X[:, OPEN], int(X[0, 0]), periods)
-        volumes += [(series_id, fold, v) for fold, v in fold_volumes(y, X[:, OPEN], int(X[0, 0]),
-                                                                     periods)]
-    backtest = pd.DataFrame(rows, columns=["series_id", "model_key", "fold", "metric", "value"])
-    backtest = backtest.astype({"series_id": "int64", "fold": "int64", "value": "float64"})
+    evidence = _evaluate(plan, config, fitted)
     timings["phase:evaluate"] = time.perf_counter() - mark
-
     mark = time.perf_counter()
-    groups = frame.groupby("series_id")[group_by].first() if group_by else None
-    selection = select_models(backtest[backtest["fold"] >= 1], config.selection, config.metrics,
-                              [c.key for c in config.candidates], groups,
-                              pd.DataFrame(volumes, columns=["series_id", "fold", "volume"]),
-                              [c.key for c in config.candidates if c in combos or c in stacks])
-    selection = selection.set_index("series_id").reindex([a[0] for a in arrays])
-    selection["model_key"] = selection["model_key"].fillna(config.selection.fallback)
-    selection["score"] = selection["score"].astype(float)
-    selection["reason"] = selection["reason"].fillna("fallback: no backtest evidence")
-    for key, _stack, members in stack_specs:  # the learned weights go into the registry too
-        final_weights = stack_weights[key].get(final_no)
-        if final_weights is not None:
-            shown = ", ".join(f"{labels[m]} {w:.3f}" for m, w in zip(members, final_weights,
-                                                                       strict=True))
-            picked = selection["model_key"] == key
-            selection.loc[picked, "reason"] += f"; stack weights: {shown}"
+    selection = _select(plan, config, evidence)
     timings["phase:select"] = time.perf_counter() - mark
-
     mark = time.perf_counter()
-    t_of = {p.number: p for p in periods}
-    profile = cold_start_profile(frame, pd.Timestamp(cutoff))
-    forecasts, final_flags = assemble_forecasts(per_series, selection, config, t_of[final_no],
-                                                backtest, profile, labels)
-    flags += final_flags
-    candidate_forecasts, fold_forecasts = candidate_frames(per_series, final_no, t_of, config.levels,
-                                                  keep_candidates)
+    t_of = {p.number: p for p in plan.periods}
+    profile = cold_start_profile(plan.frame, pd.Timestamp(cutoff))
+    forecasts, final_flags = assemble_forecasts(evidence.per_series, selection, config,
+                                                t_of[plan.final_no], evidence.backtest, profile,
+                                                plan.labels)
+    evidence.flags += final_flags
+    candidate_forecasts, fold_forecasts = candidate_frames(evidence.per_series, plan.final_no,
+                                                           t_of, config.levels, keep_candidates)
     timings["phase:forecast"] = time.perf_counter() - mark
-
-    models = {c.key: {"name": c.model, "experiment": c.experiment, "label": c.label,
-                      "params": dict(c.params), "seed": config.seed,
-                      "library_versions": library_versions(c.model)} for c in config.candidates}
-    for key, _stack, members in stack_specs:  # the learned weights are evidence too
-        models[key]["weights"] = {str(number): dict(zip([labels[m] for m in members], weights,
-                                                        strict=True))
-                                  for number, weights in stack_weights[key].items()}
-    if (forecasts["model_key"] == COLD_START_KEY).any():
-        models[COLD_START_KEY] = {"name": COLD_START, "experiment": COLD_START,
-                                  "label": COLD_START, "params": {"rule": COLD_START_RULE},
-                                  "seed": config.seed, "library_versions": library_versions("")}
-    percentages = [n for n, m in config.metrics.items() if m.func in PERCENTAGE_METRICS]
-    if skipped and percentages:
-        warnings.append(f"{', '.join(percentages)} skipped {skipped} open day(s) of the "
-                        "evaluation folds with a zero or negative actual")
-    broke = selection["reason"].str.startswith(CONSTRAINT_FALLBACK, na=False)
-    if broke.any():
-        warnings.append(f"{int(broke.sum())} of {len(selection)} series: no candidate met the "
-                        f"constraints {list(config.selection.constraints)}; the best on "
-                        f"{config.selection.primary} was chosen")
-    cold = sum(1 for f in flags if f[1] == "cold_start")
-    if cold:
-        warnings.append(f"{cold} series had too little history for any backtest fold: "
-                        "cold-start forecast (flag cold_start)")
-    fell_back = sum(1 for f in flags if f[1] == "fallback")
-    if fell_back:
-        warnings.append(f"{fell_back} series fell back from their selected model (flag fallback)")
-    nothing = _planned_nothing(frame, forecasts, cutoff)
-    if nothing:
-        warnings.append(f"{len(nothing)} series sold in the {RECENT_DAYS} days up to the cutoff but are "
-                        f"planned 0 for every day (net returns outweigh sales): series {nothing[:5]}")
+    warnings = fitted.warnings + _warnings(plan, config, evidence, selection, forecasts, cutoff)
     for c in config.candidates:
-        timings[f"candidate:{c.label}"] = float(seconds.get(c.key, 0.0))
-        if failures.get(c.key):
-            timings[f"failures:{c.label}"] = float(failures[c.key])
+        timings[f"candidate:{c.label}"] = float(evidence.seconds.get(c.key, 0.0))
+        if evidence.failures.get(c.key):
+            timings[f"failures:{c.label}"] = float(evidence.failures[c.key])
     timings["total"] = time.perf_counter() - started
     logger.info("engine done", extra={"seconds": round(timings["total"], 1)})
-    flag_frame = pd.DataFrame(flags, columns=list(FLAG_COLUMNS)).astype({"series_id": "int64"})
-    return EngineResult(forecasts, backtest, selection.reset_index(), models, timings,
-                        candidate_forecasts, fold_forecasts, flag_frame, warnings)
+    flags = pd.DataFrame(evidence.flags, columns=list(FLAG_COLUMNS)).astype({"series_id": "int64"})
+    return EngineResult(forecasts, evidence.backtest, selection.reset_index(),
+                        _models(plan, config, evidence, forecasts), timings, candidate_forecasts,
+                        fold_forecasts, flags, warnings)

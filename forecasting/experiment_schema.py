@@ -92,8 +92,10 @@ class _Selection(_Section):
     group_by: str | None = None
     fallback: str | None = None
     combination_margin: float = 0.0
+    incumbent: str | None = None
+    challenger_margin: float = 0.0
 
-    @field_validator("combination_margin")
+    @field_validator("combination_margin", "challenger_margin")
     @classmethod
     def _margin(cls, v: float) -> float:
         if not 0 <= v < 1:

@@ -11,7 +11,7 @@ Layout (see ``default_experiments.toml``)::
                  {function = "...", greater_is_better = true}
     [selection]  primary, weights, constraints, tie_breakers, level, group_by, fallback,
                  aggregate (how series are pooled per group or globally),
-                 combination_margin
+                 combination_margin, or incumbent and challenger_margin
     [[experiment]] name, model, [experiment.params] name = [grid values]
 
 The file is parsed by pydantic models with ``extra="forbid"``: an unknown or misspelt
@@ -170,6 +170,23 @@ def _candidates(path: str, experiments: list[ExperimentSpec]) -> tuple[Candidate
     return tuple(out)
 
 
+def _incumbent(where: str, name: str | None, challenger_margin: float, combination_margin: float,
+               candidates: tuple[Candidate, ...]) -> str | None:
+    """The incumbent's model key (``[selection] incumbent`` names an experiment), or None."""
+    if challenger_margin > 0 and combination_margin > 0:
+        raise _fail(where, "selection.challenger_margin",
+                    "set challenger_margin or combination_margin, not both")
+    if name is None:
+        return None
+    if challenger_margin <= 0:
+        raise _fail(where, "selection.incumbent", "needs challenger_margin > 0")
+    matches = [c for c in candidates if name in (c.experiment, c.label)]
+    if len(matches) != 1:
+        raise _fail(where, "selection.incumbent", f"no experiment named {name!r}" if not matches
+                    else f"{name!r} is a grid of {len(matches)} candidates: name one label")
+    return matches[0].key
+
+
 def _parse(path: Path, raw: dict[str, Any]) -> ExperimentConfig:
     where = str(path)
     try:
@@ -213,11 +230,14 @@ def _parse(path: Path, raw: dict[str, Any]) -> ExperimentConfig:
     fallback = (matches[0] if matches else candidates[0]).key
     if any(MODELS[c.model].__dict__.get("is_combination") for c in candidates if c.key == fallback):
         raise _fail(where, "selection.fallback", "a combination cannot be the fallback")
+    incumbent = _incumbent(where, sel.incumbent, sel.challenger_margin, sel.combination_margin,
+                           candidates)
     rule = SelectionRule(primary=primary, weights=dict(sel.weights),
                          constraints=tuple(sel.constraints), tie_breakers=tuple(sel.tie_breakers),
                          level=sel.level, group_by=sel.group_by, fallback=fallback,
                          aggregate=sel.aggregate,
-                         combination_margin=sel.combination_margin)
+                         combination_margin=sel.combination_margin, incumbent=incumbent,
+                         challenger_margin=sel.challenger_margin)
     bt = spec.backtest
     return ExperimentConfig(candidates,
                             BacktestDesign(bt.folds, bt.horizon, bt.history_days, bt.warmup_folds),
@@ -257,6 +277,8 @@ def config_to_dict(config: ExperimentConfig) -> dict[str, Any]:
                       "constraints": list(config.selection.constraints),
                       "tie_breakers": list(config.selection.tie_breakers),
                       "combination_margin": config.selection.combination_margin,
+                      "incumbent": config.selection.incumbent,
+                      "challenger_margin": config.selection.challenger_margin,
                       "level": config.selection.level, "group_by": config.selection.group_by,
                       "fallback": config.selection.fallback,
                       "aggregate": config.selection.aggregate},

@@ -14,9 +14,10 @@ import inspect
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -26,11 +27,10 @@ from forecasting.calendar import Calendar, MonthCalendar, target_period
 from forecasting.experiments import Candidate
 from forecasting.models import MODELS
 from forecasting.pool import worker_pool
-from forecasting.progress import progress as progress_steps
 from forecasting.progress import progress_bar
 
 __all__ = ["EPOCH", "Output", "Period", "SeriesArrays", "day_number", "periods_for",
-           "build_model", "fit_local", "fit_global", "MIN_TRAIN_DAYS"]
+           "build_model", "fit_local", "fit_global", "fit_all", "FitResults", "MIN_TRAIN_DAYS"]
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,19 @@ Output = dict[str, np.ndarray]  # {"mean": (h,), "lo-80": (h,), ...}
 SeriesArrays = tuple[int, np.ndarray, np.ndarray]  # (series_id, y (n,), X (n, len(EXOG)))
 MIN_TRAIN_DAYS = 28  # a per-series model needs at least four weeks of history in its window
 _CHUNK = 8  # series per worker task: small enough to balance, large enough to amortise IPC
+T = TypeVar("T")
+LocalResult = tuple[int, dict, dict, dict, dict]  # see _fit_chunk
+
+
+class FitResults(NamedTuple):
+    """What :func:`fit_all` returns: per-series results (one :data:`LocalResult` per series),
+    the global outputs per series, the global seconds per key, warnings, phase timings."""
+
+    local: list[LocalResult]
+    global_outputs: dict[int, dict[tuple[str, int], Output]]
+    global_seconds: dict[str, float]
+    warnings: list[str]
+    timings: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -116,8 +129,11 @@ def _fit_chunk(task: tuple) -> list[tuple[int, dict, dict, dict, dict]]:
 
 def fit_local(arrays: Sequence[SeriesArrays], candidates: Sequence[Candidate],
               periods: Sequence[Period], levels: Sequence[int], seed: int, workers: int,
-              progress: bool) -> list[tuple[int, dict, dict, dict, dict]]:
-    """Fold forecasts of the per-series candidates, one tuple per series (see ``_fit_chunk``)."""
+              progress: bool, started: Callable[[], None] | None = None) -> list[LocalResult]:
+    """Fold forecasts of the per-series candidates, one tuple per series (see ``_fit_chunk``).
+
+    ``started`` is called once the worker processes exist (other work may start then).
+    """
     tasks = [(arrays[i : i + _CHUNK], candidates, periods, levels, seed)
              for i in range(0, len(arrays), _CHUNK)]
     bar = progress_bar(total=len(arrays), desc="per-series models", enabled=progress)
@@ -129,39 +145,136 @@ def fit_local(arrays: Sequence[SeriesArrays], candidates: Sequence[Candidate],
     else:
         # Workers die with this process (forecasting.pool): a killed run leaves no orphan.
         with worker_pool(workers) as pool:
-            for part in pool.map(_fit_chunk, tasks):
+            parts = pool.map(_fit_chunk, tasks)  # submits every task: the workers are forked
+            if started is not None:
+                started()
+            for part in parts:
                 results.extend(part)
                 bar.update(len(part))
     bar.close()
     return results
 
 
+def _fit_period(cand: Candidate, seed: int, frame: pd.DataFrame, p: Period,
+                features: pd.DataFrame | None) -> pd.DataFrame | str:
+    """One global fit and its forecast ``(series_id, ds, mean)``, or the error as text."""
+    try:
+        model = build_model(cand, seed)
+        cutoff = pd.Timestamp(EPOCH + p.cutoff)
+        model = model.fit_frame(frame, cutoff, features=features) if features is not None \
+            else model.fit_frame(frame, cutoff)
+        return model.predict_frame(pd.Timestamp(EPOCH + p.start), pd.Timestamp(EPOCH + p.end))
+    except Exception as exc:
+        logger.warning("global candidate failed", exc_info=True,
+                       extra={"model": cand.label, "period": p.number})
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _shared_features(cand: Candidate, seed: int, frame: pd.DataFrame,
+                     periods: Sequence[Period]) -> pd.DataFrame | None:
+    """The candidate's one feature table for every period, when its model offers one."""
+    try:
+        model = build_model(cand, seed)
+        if not hasattr(model, "shared_features"):
+            return None
+        return model.shared_features(frame, [pd.Timestamp(EPOCH + p.cutoff) for p in periods],
+                                     [pd.Timestamp(EPOCH + p.end) for p in periods])
+    except Exception:  # each period then builds its own and reports its own failure
+        logger.warning("shared features failed", exc_info=True, extra={"model": cand.label})
+        return None
+
+
 def fit_global(frame: pd.DataFrame, shard_ids: np.ndarray, candidates: Sequence[Candidate],
-               periods: Sequence[Period], seed: int, progress: bool
+               periods: Sequence[Period], seed: int, progress: bool, threads: int = 1
                ) -> tuple[dict[int, dict[tuple[str, int], Output]], dict[str, float], list[str]]:
     """Fit each global candidate once per period on ALL series; keep the shard's output.
 
-    A global model that raises for a period gives no output for that period (the series
-    fall back to other candidates) and a warning for the run, never a failed run.
+    ``threads`` fits run at once: the periods of a model with ``parallel_periods`` (the
+    LightGBM: its training releases the GIL) each in a thread, beside one lane that fits the
+    other global models one after another (pandas and statsmodels hold the GIL, and their
+    warning filters are not thread-safe). A global model that raises for a period gives no
+    output for that period (the series fall back to other candidates) and a warning for the
+    run, never a failed run.
     """
-    outputs: dict[int, dict[tuple[str, int], Output]] = defaultdict(dict)
+    parallel = [c for c in candidates if getattr(MODELS[c.model], "parallel_periods", False)]
+    results: dict[str, list[pd.DataFrame | str]] = {}
     seconds: dict[str, float] = {}
-    warnings: list[str] = []
+    bar = progress_bar(total=len(candidates) * len(periods), desc="global models",
+                       enabled=progress)
+
+    def fit(cand: Candidate, p: Period, features: pd.DataFrame | None) -> pd.DataFrame | str:
+        out = _fit_period(cand, seed, frame, p, features)
+        bar.update(1)
+        return out
+
+    def lane() -> None:
+        for cand in (c for c in candidates if c not in parallel):
+            started = time.perf_counter()
+            results[cand.key] = [fit(cand, p, None) for p in periods]
+            seconds[cand.key] = time.perf_counter() - started
+
+    with ThreadPoolExecutor(max(1, threads)) as pool:
+        others = pool.submit(lane)
+        for cand in parallel:
+            started = time.perf_counter()
+            features = _shared_features(cand, seed, frame, periods)
+            futures = [pool.submit(fit, cand, p, features) for p in periods]
+            results[cand.key] = [f.result() for f in futures]
+            seconds[cand.key] = time.perf_counter() - started
+        others.result()
+    bar.close()
+    return _global_outputs(candidates, periods, results, shard_ids), seconds, [
+        f"global model {c.label} failed on period {p.number}: {pred}"[:300]
+        for c in candidates for p, pred in zip(periods, results[c.key], strict=True)
+        if isinstance(pred, str)]
+
+
+def _global_outputs(candidates: Sequence[Candidate], periods: Sequence[Period],
+                    results: dict[str, list[pd.DataFrame | str]], shard_ids: np.ndarray
+                    ) -> dict[int, dict[tuple[str, int], Output]]:
+    """``{series_id: {(key, period): {"mean": (h,)}}}`` of the shard's series."""
+    outputs: dict[int, dict[tuple[str, int], Output]] = defaultdict(dict)
     for cand in candidates:
-        started = time.perf_counter()
-        for p in progress_steps(periods, desc=f"global {cand.label}", enabled=progress):
-            try:
-                model = build_model(cand, seed).fit_frame(frame, pd.Timestamp(EPOCH + p.cutoff))
-                pred = model.predict_frame(pd.Timestamp(EPOCH + p.start),
-                                           pd.Timestamp(EPOCH + p.end))
-            except Exception as exc:
-                logger.warning("global candidate failed", exc_info=True,
-                               extra={"model": cand.label, "period": p.number})
-                warnings.append(f"global model {cand.label} failed on period {p.number}: "
-                                f"{type(exc).__name__}: {exc}"[:300])
+        for p, pred in zip(periods, results[cand.key], strict=True):
+            if isinstance(pred, str):
                 continue
             pred = pred[pred["series_id"].isin(shard_ids)]
             for series_id, part in pred.groupby("series_id", sort=True):
                 outputs[series_id][(cand.key, p.number)] = {"mean": part["mean"].to_numpy()}
-        seconds[cand.key] = time.perf_counter() - started
-    return outputs, seconds, warnings
+    return outputs
+
+
+def fit_all(frame: pd.DataFrame, arrays: Sequence[SeriesArrays], shard_ids: np.ndarray,
+            local: Sequence[Candidate], global_: Sequence[Candidate], periods: Sequence[Period],
+            levels: Sequence[int], seed: int, workers: int, progress: bool) -> FitResults:
+    """The per-series and the global fits, overlapped when ``workers`` > 1.
+
+    The per-series worker processes are forked first (all at the first submit), and only
+    then does a thread start the global fits beside them: no process is forked while a
+    LightGBM thread runs. ``workers`` bounds the worker processes and the threads of a
+    global model's periods alike; on a busy machine a smaller PLANFACT_WORKERS keeps both.
+    """
+    timings: dict[str, float] = {}
+    pending: list[Future] = []
+    with ThreadPoolExecutor(1) as side:
+        def start_global() -> None:
+            if global_ and not pending:
+                pending.append(side.submit(_timed, timings, "phase:global", fit_global, frame,
+                                           shard_ids, global_, periods, seed, progress, workers))
+
+        # One worker: one thing at a time, the global fits after the per-series ones.
+        local_results = _timed(timings, "phase:local", fit_local, arrays, local, periods, levels,
+                               seed, workers, progress, start_global if workers > 1 else None
+                               ) if local and arrays else []
+        start_global()
+        global_out, global_sec, warnings = pending[0].result() if pending else ({}, {}, [])
+    return FitResults(local_results, global_out, global_sec, warnings, timings)
+
+
+def _timed(timings: dict[str, float], name: str, func: Callable[..., T], *args: Any) -> T:
+    """``func(*args)``, its wall seconds recorded under ``name``."""
+    started = time.perf_counter()
+    try:
+        return func(*args)
+    finally:
+        timings[name] = time.perf_counter() - started

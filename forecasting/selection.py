@@ -18,6 +18,14 @@ model that is right on 99 % of the sales; ``median`` takes the median series;
 With a ``combination_margin`` a single model must beat the best qualifying
 combination by that fraction of its score to be chosen: near-equal candidates differ
 by noise over a few folds, and a combination of them is the lower-variance choice.
+
+With a ``challenger_margin`` the rule is champion-challenger instead: the incumbent
+(the configured ``incumbent`` when it qualifies, else the best single candidate) is kept
+unless another qualifying candidate beats it by that fraction in *every* evaluation
+fold. A mean over three folds cannot tell near-equal candidates apart, and a candidate
+that wins two folds of three by luck wins the mean as often as not; consistent wins in
+every fold are the evidence that separates. The reason names the incumbent, the
+challenger and how many folds it won.
 """
 
 from __future__ import annotations
@@ -54,6 +62,8 @@ class SelectionRule:
     fallback: str | None = None
     aggregate: str = "volume_weighted"
     combination_margin: float = 0.0
+    incumbent: str | None = None  # a model_key; None: the best single candidate of each unit
+    challenger_margin: float = 0.0  # > 0: the champion-challenger rule (see _challenge)
 
 
 _COMPARE = {
@@ -160,6 +170,125 @@ def _pool(evidence: pd.DataFrame, means: pd.DataFrame, aggregate: str,
     return pooled.reset_index()
 
 
+def _fold_pool(evidence: pd.DataFrame, units: pd.Series, aggregate: str,
+               volumes: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per (unit, fold, model_key), a column per metric: the folds kept apart.
+
+    ``units`` maps series_id -> unit. Pooled like :func:`_pool` (volume-weighted, median or
+    mean of the series in the unit), one fold at a time.
+    """
+    ev = evidence[evidence["value"].notna()].assign(unit=evidence["series_id"].map(units))
+    keys = ["unit", "fold", "model_key", "metric"]
+    if aggregate == "volume_weighted" and volumes is not None:
+        ev = ev.merge(volumes[["series_id", "fold", "volume"]], on=["series_id", "fold"],
+                      how="left")
+        ev = ev.assign(weighted=ev["value"] * ev["volume"].fillna(0.0),
+                       volume=ev["volume"].fillna(0.0))
+        sums = ev.groupby(keys, sort=True)[["weighted", "volume"]].sum()
+        pooled = sums["weighted"] / sums["volume"].where(sums["volume"] > 0)
+    elif aggregate == "median":
+        pooled = ev.groupby(keys, sort=True)["value"].median()
+    else:
+        pooled = ev.groupby(keys, sort=True)["value"].mean()
+    return pooled.unstack("metric")
+
+
+def _fold_scores(folds: pd.DataFrame, keys: Sequence[str], rule: SelectionRule,
+                 specs: Mapping[str, MetricSpec]) -> pd.DataFrame:
+    """Score per fold (rows) and candidate (columns) of one unit, among ``keys`` only, so a
+    weighted score is relative to the best of the same candidates in the same fold."""
+    out = {}
+    for fold, table in folds.groupby(level="fold", sort=True):
+        table = table.droplevel("fold")
+        out[fold] = _scores(table[table.index.isin(keys)], rule, specs)
+    return pd.DataFrame(out).T.reindex(columns=list(keys))
+
+
+def _challenge(fold_scores: pd.DataFrame, score: pd.Series, incumbent: str, keys: Sequence[str],
+               rule: SelectionRule, name: Callable[[str], str]) -> tuple[str, str]:
+    """The champion-challenger rule on one unit: ``(chosen key, reason)``.
+
+    The incumbent stays unless a challenger beats it by ``challenger_margin`` in *every*
+    evaluation fold the incumbent was scored on (a candidate missing such a fold cannot
+    win it). Several such challengers: the lowest mean score. Near-equal candidates, or
+    one that won 2 of 3 folds by luck, never replace the incumbent.
+    """
+    m = rule.challenger_margin
+    own = fold_scores[incumbent].dropna()
+    n = len(own)
+    # ``- m * |score|``: a loss may be negative (a greater-is-better custom metric).
+    wins = {k: int((fold_scores.loc[own.index, k] <= own - m * own.abs()).sum())
+            for k in keys if k != incumbent}
+    beat = [k for k, w in wins.items() if n and w == n]
+    what = "weighted score" if rule.weights else rule.primary
+    if beat:
+        best = min(beat, key=lambda k: (score[k], keys.index(k)))
+        return best, (f"challenger {name(best)} replaced the incumbent {name(incumbent)}: better "
+                      f"by >= {m:.0%} in all {n} folds ({what} {score[best]:.4g} against "
+                      f"{score[incumbent]:.4g})")
+    if not wins:
+        return incumbent, f"incumbent {name(incumbent)} kept: no challenger qualified"
+    near = min(wins, key=lambda k: (score[k], -wins[k], keys.index(k)))
+    return incumbent, (f"incumbent {name(incumbent)} kept ({what} {score[incumbent]:.4g}): no "
+                       f"challenger beat it by {m:.0%} in every one of {n} folds; closest "
+                       f"{name(near)} ({score[near]:.4g}) did in {wins[near]} of {n}")
+
+
+def _choose(table: pd.DataFrame, folds: pd.DataFrame | None, rule: SelectionRule,
+            specs: Mapping[str, MetricSpec], checks: Sequence[Callable[[Mapping[str, float]], bool]],
+            order: Mapping[str, int], combinations: Sequence[str],
+            name: Callable[[str], str]) -> tuple[str, float, str]:
+    """``(model_key, score, reason)`` of one unit from its fold-mean ``table`` (candidates x
+    metrics) and, for the champion-challenger rule, its per-fold ``folds``."""
+    score = _scores(table, rule, specs)
+    ok = score.notna()
+    for check in checks:
+        ok &= pd.Series([check(row.to_dict()) for _, row in table.iterrows()], index=table.index)
+    if not ok.any():
+        return _unqualified(table, score, rule, specs, order)
+    keys = sorted((k for k in table.index if ok[k]), key=order.__getitem__)
+    ranks = [(score[k], *(specs[t].loss(table.at[k, t]) if t in table else math.inf
+                          for t in rule.tie_breakers), order[k]) for k in keys]
+    ranks = [tuple(math.inf if isinstance(v, float) and math.isnan(v) else v for v in r)
+             for r in ranks]
+    best = keys[int(min(range(len(keys)), key=lambda i: ranks[i]))]
+    what = "weighted score" if rule.weights else rule.primary
+    qualified = f"{len(keys)} of {len(table)} qualified"
+    if rule.challenger_margin > 0 and folds is not None:
+        singles = [k for k in keys if k not in combinations]
+        incumbent = rule.incumbent if rule.incumbent is not None and rule.incumbent in keys \
+            else min(singles or keys, key=lambda k: ranks[keys.index(k)])
+        chosen, reason = _challenge(_fold_scores(folds, keys, rule, specs), score, incumbent,
+                                    keys, rule, name)
+        return chosen, float(score[chosen]), f"{reason}; {qualified}"
+    reason = f"lowest {what} among {len(keys)} of {len(table)} qualifying candidates"
+    combos = [k for k in keys if k in combinations]
+    if rule.combination_margin > 0 and best not in combinations and combos:
+        combo = min(combos, key=lambda k: (score[k], order[k]))
+        if score[combo] <= score[best] * (1 + rule.combination_margin):
+            reason = (f"combination kept: {what} {score[combo]:.4g} within "
+                      f"{rule.combination_margin:.0%} of the best single candidate "
+                      f"{name(best)} ({score[best]:.4g}); {qualified}")
+            best = combo
+    return best, float(score[best]), reason
+
+
+def _unqualified(table: pd.DataFrame, score: pd.Series, rule: SelectionRule,
+                 specs: Mapping[str, MetricSpec], order: Mapping[str, int]) -> tuple[str, float, str]:
+    """No candidate met the constraints: the best on the primary metric (a warning on the
+    run), else the named fallback, else the first candidate in the file's order."""
+    if rule.primary in table and table[rule.primary].notna().any():
+        # Never a fixed weak model; the engine reports it as a warning on the run.
+        loss = table[rule.primary].map(specs[rule.primary].loss)
+        best = min(table.index, key=lambda k: (np.nan_to_num(loss[k], nan=math.inf), order[k]))
+        return best, float(score[best]), f"{CONSTRAINT_FALLBACK}; best on {rule.primary}"
+    if rule.fallback is not None:
+        return rule.fallback, float(score.get(rule.fallback, math.nan)), \
+            "fallback: no candidate had a score"
+    best = min(table.index, key=lambda k: (np.nan_to_num(score[k], nan=math.inf), order[k]))
+    return best, float(score[best]), "no candidate had a score and no fallback: first candidate"
+
+
 def select_models(
     evidence: pd.DataFrame,
     rule: SelectionRule,
@@ -168,6 +297,7 @@ def select_models(
     groups: pd.Series | None = None,
     volumes: pd.DataFrame | None = None,
     combinations: Sequence[str] = (),
+    labels: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """One row per series: ``(series_id, model_key, score, reason)``.
 
@@ -175,68 +305,35 @@ def select_models(
     ``groups`` maps series_id -> group value when ``rule.level == "group"``; ``volumes``
     has one row per (series_id, fold) with its ``volume`` (for ``volume_weighted``; without
     it every series and fold weighs the same).
-    ``combinations`` are the keys that ``rule.combination_margin`` prefers.
+    ``combinations`` are the keys that ``rule.combination_margin`` prefers and that are
+    never the implicit incumbent; ``labels`` name the keys in the reasons.
     """
     per_series = evidence.groupby(["series_id", "model_key", "metric"], sort=True)["value"].mean()
     means = per_series.unstack("metric").reset_index()
     series_ids = np.sort(evidence["series_id"].unique())
     if rule.level == "series":
-        means["unit"] = means["series_id"]
         members = pd.Series(series_ids, index=series_ids)
     elif rule.level == "group":
         if groups is None:
             raise ValueError("selection level 'group' needs a group_by column")
-        means["unit"] = means["series_id"].map(groups)
         members = pd.Series(groups.reindex(series_ids).to_numpy(), index=series_ids)
     else:
-        means["unit"] = "all"
         members = pd.Series("all", index=series_ids)
+    means["unit"] = means["series_id"].map(members)
     if rule.level != "series":
         means = _pool(evidence, means, rule.aggregate, volumes)
-    checks = [(text, parse_constraint(text, list(specs))) for text in rule.constraints]
+    folds = _fold_pool(evidence, members, "mean" if rule.level == "series" else rule.aggregate,
+                       volumes) if rule.challenger_margin > 0 else None
+    checks = [parse_constraint(text, list(specs)) for text in rule.constraints]
     order = {key: i for i, key in enumerate(candidate_order)}
+    name = (lambda k: labels.get(k, k)) if labels else (lambda k: k)
+    by_unit = {} if folds is None else {u: t.droplevel("unit")
+                                        for u, t in folds.groupby(level="unit", sort=False)}
     chosen: dict[object, tuple[str, float, str]] = {}
     for unit, table in means.groupby("unit", sort=True):
-        table = table.set_index("model_key")
-        table = table[table.index.isin(order)]
-        score = _scores(table, rule, specs)
-        ok = score.notna()
-        for _text, check in checks:
-            passed = pd.Series([check(row.to_dict()) for _, row in table.iterrows()],
-                               index=table.index)
-            ok &= passed
-        if ok.any():
-            keys = [k for k in table.index if ok[k]]
-            ranks = [(score[k], *(specs[t].loss(table.at[k, t]) if t in table else math.inf
-                                  for t in rule.tie_breakers), order[k]) for k in keys]
-            ranks = [tuple(math.inf if isinstance(v, float) and math.isnan(v) else v for v in r)
-                     for r in ranks]
-            best = keys[int(min(range(len(keys)), key=lambda i: ranks[i]))]
-            what = "weighted score" if rule.weights else rule.primary
-            reason = f"lowest {what} among {len(keys)} of {len(table)} qualifying candidates"
-            combos = [k for k in keys if k in combinations]
-            if rule.combination_margin > 0 and best not in combinations and combos:
-                combo = min(combos, key=lambda k: (score[k], order[k]))
-                if score[combo] <= score[best] * (1 + rule.combination_margin):
-                    reason = (f"combination kept: {what} {score[combo]:.4g} within "
-                              f"{rule.combination_margin:.0%} of the best single candidate "
-                              f"{best} ({score[best]:.4g}); {len(keys)} of {len(table)} qualified")
-                    best = combo
-            chosen[unit] = (best, float(score[best]), reason)
-        elif rule.primary in table and table[rule.primary].notna().any():
-            # Every candidate broke a constraint: the best on the primary metric, never a
-            # fixed weak model; the engine reports it as a warning on the run.
-            loss = table[rule.primary].map(specs[rule.primary].loss)
-            best = min(table.index, key=lambda k: (np.nan_to_num(loss[k], nan=math.inf), order[k]))
-            chosen[unit] = (best, float(score[best]),
-                            f"{CONSTRAINT_FALLBACK}; best on {rule.primary}")
-        elif rule.fallback is not None:
-            fallback_score = float(score.get(rule.fallback, math.nan))
-            chosen[unit] = (rule.fallback, fallback_score, "fallback: no candidate had a score")
-        else:
-            best = min(table.index, key=lambda k: (np.nan_to_num(score[k], nan=math.inf), order[k]))
-            chosen[unit] = (best, float(score[best]),
-                            "no candidate had a score and no fallback: first candidate")
+        table = table.set_index("model_key").drop(columns=["unit", "series_id"], errors="ignore")
+        chosen[unit] = _choose(table[table.index.isin(order)], by_unit.get(unit), rule, specs,
+                               checks, order, combinations, name)
     rows = []
     for series_id, unit in members.items():
         key, value, reason = chosen.get(unit, (rule.fallback, math.nan, "fallback: no evidence"))

@@ -111,6 +111,9 @@ class GlobalLGBM(BaseForecaster):
     """Global LightGBM; the engine calls :meth:`fit_frame` / :meth:`predict_frame`."""
 
     is_global = True
+    # Its periods may be fitted in threads at once: training runs in LightGBM's C code with
+    # the GIL released, each fit on its own booster, and the features are read-only.
+    parallel_periods = True
 
     def __init__(
         self,
@@ -140,15 +143,36 @@ class GlobalLGBM(BaseForecaster):
         }  # fmt: skip
         self.n_estimators = n_estimators
 
-    def fit_frame(self, frame: pd.DataFrame, cutoff: pd.Timestamp) -> GlobalLGBM:
-        """Train on every series of ``frame`` with actuals up to ``cutoff`` (inclusive)."""
+    def shared_features(self, frame: pd.DataFrame, cutoffs: list[pd.Timestamp],
+                        ends: list[pd.Timestamp]) -> pd.DataFrame | None:
+        """One feature table for every period (cutoff, last forecast day), or None.
+
+        Every feature of a day looks back at least ``min_lag`` days, so on the days up to
+        ``cutoff + min_lag`` the table built at the latest cutoff equals the one built at any
+        earlier cutoff: one pass instead of one per period. A period reaching further
+        (a 5-week fiscal period) would see actuals its own pass hides: None, build per period.
+        """
+        reach = max((end - cut).days for cut, end in zip(cutoffs, ends, strict=True))
+        if reach > self.min_lag:
+            return None
+        return build_features(frame, max(cutoffs), self.min_lag)
+
+    def fit_frame(self, frame: pd.DataFrame, cutoff: pd.Timestamp,
+                  features: pd.DataFrame | None = None) -> GlobalLGBM:
+        """Train on every series of ``frame`` with actuals up to ``cutoff`` (inclusive).
+
+        ``features``: the table of :meth:`shared_features` (built at a cutoff >= this one).
+        """
         import lightgbm as lgb
 
         self.frame_, self.cutoff_ = frame, pd.Timestamp(cutoff)
         # Kept for predict_frame: the features of the target month come from the same pass.
-        self.features_ = feats = build_features(frame, self.cutoff_, self.min_lag)
+        self.features_ = feats = features if features is not None else \
+            build_features(frame, self.cutoff_, self.min_lag)
         start = self.cutoff_ - pd.Timedelta(days=self.history_days - 1)
-        use = (feats["ds"] >= start) & feats["ly"].notna() & feats["lvl"].notna()
+        # ``ds <= cutoff``: a shared table knows actuals after this period's cutoff.
+        use = (feats["ds"] >= start) & (feats["ds"] <= self.cutoff_) & feats["ly"].notna() & \
+            feats["lvl"].notna()
         data = lgb.Dataset(
             feats.loc[use, list(FEATURES)], label=(feats["ly"] - feats["lvl"])[use],
             categorical_feature=list(CATEGORICAL), free_raw_data=True,

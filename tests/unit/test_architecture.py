@@ -36,6 +36,23 @@ def test_modules_stay_small(path: Path) -> None:
     assert lines < MAX_LINES, f"{path.relative_to(ROOT)} has {lines} lines; split it by concern"
 
 
+MAX_FUNCTION_LINES = 80
+# Packages whose every function already keeps the house limit (issue 25 brings in the rest).
+FUNCTION_LIMIT_PACKAGES = ("forecasting",)
+
+
+def test_functions_stay_short() -> None:
+    long = []
+    for package in FUNCTION_LIMIT_PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                    if lines > MAX_FUNCTION_LINES:
+                        long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({lines})")
+    assert not long, f"functions over {MAX_FUNCTION_LINES} lines: {long}"
+
+
 def test_no_sql_in_python() -> None:
     found = []
     for path in [*_modules(), *sorted((ROOT / "bench").glob("*.py"))]:

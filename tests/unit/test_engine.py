@@ -160,7 +160,11 @@ def test_default_and_demo_experiments_load(path):
     methods = {c.params.get("method") for c in config.candidates if c.model == "aggregate_level"}
     assert {"yoy", "ets", "prophet"} <= methods
     assert not any(c.params.get("weights") for c in config.candidates)
-    assert config.selection.combination_margin > 0
+    # A noise guard: the stack margin (demo), or champion-challenger with the LightGBM (default).
+    assert config.selection.combination_margin > 0 or config.selection.challenger_margin > 0
+    if path is None:
+        lgbm = next(c.key for c in config.candidates if c.model == "lgbm_global")
+        assert config.selection.incumbent == lgbm and config.selection.challenger_margin > 0
 
 
 def test_fixed_combination_is_the_weighted_mean_of_its_members(panel, tmp_path):

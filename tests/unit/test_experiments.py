@@ -51,7 +51,8 @@ def test_the_writer_round_trips_the_fixture(tmp_path):
 
 @pytest.mark.parametrize("edit, message", [
     (lambda r: r["selection"].update(weigths={"wape": 1.0}),
-     "selection.weigths: unknown key; known: ['aggregate', 'combination_margin', 'constraints'"),
+     "selection.weigths: unknown key; known: ['aggregate', 'challenger_margin', "
+     "'combination_margin', 'constraints'"),
     (lambda r: r["backtest"].update(fold=2), "backtest.fold: unknown key"),
     (lambda r: r["metrics"].update(computed=["wape"]), "metrics.computed: unknown key"),
     (lambda r: r["experiment"][1].update(parms={"k": 2}),
@@ -72,6 +73,14 @@ def test_the_writer_round_trips_the_fixture(tmp_path):
     # An empty grid used to drop the experiment silently (or, for the only one, crash).
     (lambda r: r["experiment"][1].update(params={"k": []}),
      "experiment[1].params.k: an empty list of values for 'weekday_mean'"),
+    (lambda r: r["selection"].update(incumbent="nope", challenger_margin=0.02),
+     "selection.incumbent: no experiment named 'nope'"),
+    (lambda r: r["selection"].update(incumbent="profile"),
+     "selection.incumbent: needs challenger_margin > 0"),
+    (lambda r: r["selection"].update(challenger_margin=0.02, combination_margin=0.02),
+     "selection.challenger_margin: set challenger_margin or combination_margin, not both"),
+    (lambda r: r["selection"].update(challenger_margin=1.5),
+     "selection.challenger_margin: must be a fraction in [0, 1), got 1.5"),
 ])
 def test_schema_errors_name_file_and_key_path(tmp_path, edit, message):
     path = write(tmp_path, edit)
