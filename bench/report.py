@@ -5,7 +5,7 @@ PLANFACT_TEST_DATABASE_URL, else the embedded one), loads the Rossmann stores an
 2015 actuals with the real loader, writes a synthetic plan of record (actual × lognormal
 noise, ±15 % / ±25 % intervals), refreshes the mart, and times reading the mart and
 rendering each format. Without the data it times the renderers on an in-memory ReportData
-of the same shape (``reports.sample``) and says so. Median of ``--runs`` runs (default 3);
+of the same shape (``tests/support/report_sample.py``) and says so. Median of ``--runs`` runs (default 3);
 target: both formats rendered in under 15 s together.
 
     python bench/report.py [--runs 3] [--data DIR] [--memory]
@@ -144,7 +144,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         if args.memory or not (args.data / "train.csv.gz").exists():
-            from reports.sample import sample_report_data
+            sys.path.insert(0, str(ROOT / "tests"))  # the renderer tests' in-memory month (not in the wheel)
+            from support.report_sample import sample_report_data
 
             print(
                 f"no Rossmann data in {args.data} (or --memory): timing the renderers on an in-memory "

@@ -1,4 +1,5 @@
-"""The floor plan holds: small modules, SQL only in sql/, every package shipped in the wheel.
+"""The floor plan holds: small modules, SQL only in sql/, every package shipped in the wheel,
+no test fixture in the product.
 
 The import contracts themselves (one-way imports, no cycles, a pure engine) are checked
 by import-linter in ``make test`` (``[tool.importlinter]`` in pyproject.toml).
@@ -17,6 +18,8 @@ from support import ROOT
 
 PACKAGES = ("forecasting", "planfact", "reports")
 MAX_LINES = 400
+# What only tests may import: the test tree and the test tools.
+TEST_ONLY = ("tests", "support", "conftest", "pytest", "hypothesis", "testcontainers")
 # A string literal that starts like a SQL statement (values and identifiers belong in sql/).
 SQL_LITERAL = re.compile(
     r"^\s*(select\s.+\sfrom\s|insert\s+into\s|update\s+\w+\s+set\s|delete\s+from\s|"
@@ -65,3 +68,62 @@ def test_the_wheel_lists_every_package() -> None:
     assert on_disk <= listed, f"packages missing from [tool.setuptools] packages: {sorted(on_disk - listed)}"
     mapped = config["package-dir"]
     assert mapped["planfact._sql"] == "sql" and mapped["planfact._migrations"] == "migrations"
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module ``path`` imports (absolute names; ``from a import b`` gives a and a.b)."""
+    name = _module_name(path)
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: resolve against the importing module's package
+                package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+                package = package[: len(package) - (node.level - 1)]
+                base = ".".join([*package, *([base] if base else [])])
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def test_no_product_module_imports_test_code() -> None:
+    found = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in _modules()
+        for module in sorted(_imports(path))
+        if module.split(".")[0] in TEST_ONLY
+    ]
+    assert not found, "test code and test tools stay in tests/:\n" + "\n".join(found)
+
+
+def test_every_product_module_is_reached_from_an_entry_point() -> None:
+    """A module that only tests (or benches) import is a test fixture: it belongs in tests/support.
+
+    Entry points: the ``planfact`` command and its command modules (loaded by name), ``python -m
+    planfact``, the Airflow DAGs and the migrations.
+    """
+    modules = {_module_name(path): path for path in _modules()}
+    roots = {name for name in modules if name == "planfact.__main__" or name.startswith("planfact.cli")}
+    entry_files = [*(ROOT / "airflow" / "dags").glob("*.py"), *(ROOT / "migrations").rglob("*.py")]
+    for path in entry_files:
+        roots |= _imports(path) & modules.keys()
+    seen: set[str] = set()
+    todo = list(roots)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        parts = name.split(".")
+        todo.extend(".".join(parts[:i]) for i in range(1, len(parts)))  # importing a.b runs a
+        todo.extend(_imports(modules[name]) & modules.keys())
+    unreached = sorted(str(modules[name].relative_to(ROOT)) for name in modules.keys() - seen)
+    assert not unreached, f"product modules nothing in the product imports (test fixtures?): {unreached}"
+
