@@ -20,11 +20,11 @@ from reports.about import write_about
 from reports.bridge import build_bridge
 from reports.bridge_sheet import write_bridge
 from reports.daily_sheets import write_daily, write_level_daily, write_misses, write_trend
+from reports.definitions import FIGURE_HEADERS
 from reports.model import LEVEL_LABELS, Figures, ReportData
 from reports.narrative import narrative
 from reports.period import month_header, month_name, previous_label
 from reports.sheets import (
-    FIGURE_HEADERS,
     MONEY_CENTS,
     PCT,
     PCT_SIGNED,
@@ -195,67 +195,80 @@ def _write_summary_rows(ws: Worksheet, first: int, data: ReportData) -> int:
     for name in rows:
         ws.cell(row=r[name], column=1, value=name).font = Font(bold=name in ("Plan", "Actual", "Variance"))
     for col, fig in scopes:
-        if fig is None:
-            continue
-        cells: dict[str, object] = {"Plan": fig.plan, "Actual": fig.actual}
-        gross = f"{col}{r['Actual']}"
-        if "Returns" in r and col != "E":
-            cells["Returns"] = fig.returns
-            gross = f"({col}{r['Actual']}+2*{col}{r['Returns']})"
-        if fig.actual is not None:
-            cells["Variance"] = f"={col}{r['Actual']}-{col}{r['Plan']}"
-            cells["Variance %"] = f'=IF({col}{r["Plan"]}=0,"",{col}{r["Variance"]}/ABS({col}{r["Plan"]}))'
-        if fig.abs_error is not None and fig.actual is not None:
-            cells["Absolute error"] = fig.abs_error
-            cells["WAPE"] = f'=IF({gross}=0,"",{col}{r["Absolute error"]}/{gross})'
-            cells["Bias"] = f'=IF({gross}=0,"",{col}{r["Variance"]}/{gross})'
-        cells["Inside 80%"] = fig.coverage_80
-        cells["Inside 95%"] = fig.coverage_95
-        for name, value in cells.items():
-            if value is None:
-                continue
-            cell = ws[f"{col}{r[name]}"]
-            cell.value = value
-            cell.number_format = _summary_format(name)
+        if fig is not None:
+            _write_scope_column(ws, col, fig, r)
     if previous is not None:
-        pairs = {
-            "Plan": (month.plan, previous.plan),
-            "Actual": (month.actual, previous.actual),
-            "Variance": (month.variance, previous.variance),
-            "Variance %": (month.variance_pct, previous.variance_pct),
-            "Absolute error": (month.abs_error, previous.abs_error),
-            "WAPE": (month.wape, previous.wape),
-            "Bias": (month.bias, previous.bias),
-            "Inside 80%": (month.coverage_80, previous.coverage_80),
-            "Inside 95%": (month.coverage_95, previous.coverage_95),
-        }
-        if "Returns" in r:
-            pairs["Returns"] = (month.returns, previous.returns)
-        for name, (now, before) in pairs.items():
-            if now is None or before is None:
-                continue
-            row = r[name]
-            cell = ws[f"D{row}"]
-            if name in _AMOUNTS:
-                cell.value = f"=B{row}-C{row}"
-                cell.number_format = "+#,##0.00;-#,##0.00;0.00"
-            else:  # change of a ratio in percentage points
-                cell.value = f"=(B{row}-C{row})*100"
-                cell.number_format = POINTS
+        _write_change_column(ws, month, previous, r)
     add_band_formatting(ws, f"B{r['Variance']}:E{r['Variance %']}", f"B${r['Variance %']}")
     if data.partial:
-        row = first + len(rows) + 1
-        ws.cell(row=row, column=1, value=data.scope.to_come_label).font = Font(bold=True)
-        ws.cell(row=row, column=2, value=data.plan_to_come).number_format = MONEY_CENTS
-        ws.cell(row=row + 1, column=1, value="Plan of the whole month").font = Font(bold=True)
-        ws.cell(row=row + 1, column=2, value=f"=B{r['Plan']}+B{row}").number_format = MONEY_CENTS
-        ws.cell(
-            row=row + 2,
-            column=1,
-            value=f"The month's figures above compare {data.scope.covered} only; "
-            "the plan still to come is not in them.",
-        ).font = Font(italic=True, color="595959")
+        _write_plan_to_come(ws, first + len(rows) + 1, data, r["Plan"])
     return r["Variance"]
+
+
+def _write_scope_column(ws: Worksheet, col: str, fig: Figures, r: dict[str, int]) -> None:
+    """One scope's column of the summary (month, previous month or year to date) at rows ``r``."""
+    cells: dict[str, object] = {"Plan": fig.plan, "Actual": fig.actual}
+    gross = f"{col}{r['Actual']}"
+    if "Returns" in r and col != "E":
+        cells["Returns"] = fig.returns
+        gross = f"({col}{r['Actual']}+2*{col}{r['Returns']})"
+    if fig.actual is not None:
+        cells["Variance"] = f"={col}{r['Actual']}-{col}{r['Plan']}"
+        cells["Variance %"] = f'=IF({col}{r["Plan"]}=0,"",{col}{r["Variance"]}/ABS({col}{r["Plan"]}))'
+    if fig.abs_error is not None and fig.actual is not None:
+        cells["Absolute error"] = fig.abs_error
+        cells["WAPE"] = f'=IF({gross}=0,"",{col}{r["Absolute error"]}/{gross})'
+        cells["Bias"] = f'=IF({gross}=0,"",{col}{r["Variance"]}/{gross})'
+    cells["Inside 80%"] = fig.coverage_80
+    cells["Inside 95%"] = fig.coverage_95
+    for name, value in cells.items():
+        if value is None:
+            continue
+        cell = ws[f"{col}{r[name]}"]
+        cell.value = value
+        cell.number_format = _summary_format(name)
+
+
+def _write_change_column(ws: Worksheet, month: Figures, previous: Figures, r: dict[str, int]) -> None:
+    """Column D: the month against the previous one (amounts as a difference, ratios in points)."""
+    pairs = {
+        "Plan": (month.plan, previous.plan),
+        "Actual": (month.actual, previous.actual),
+        "Variance": (month.variance, previous.variance),
+        "Variance %": (month.variance_pct, previous.variance_pct),
+        "Absolute error": (month.abs_error, previous.abs_error),
+        "WAPE": (month.wape, previous.wape),
+        "Bias": (month.bias, previous.bias),
+        "Inside 80%": (month.coverage_80, previous.coverage_80),
+        "Inside 95%": (month.coverage_95, previous.coverage_95),
+    }
+    if "Returns" in r:
+        pairs["Returns"] = (month.returns, previous.returns)
+    for name, (now, before) in pairs.items():
+        if now is None or before is None:
+            continue
+        row = r[name]
+        cell = ws[f"D{row}"]
+        if name in _AMOUNTS:
+            cell.value = f"=B{row}-C{row}"
+            cell.number_format = "+#,##0.00;-#,##0.00;0.00"
+        else:  # change of a ratio in percentage points
+            cell.value = f"=(B{row}-C{row})*100"
+            cell.number_format = POINTS
+
+
+def _write_plan_to_come(ws: Worksheet, row: int, data: ReportData, plan_row: int) -> None:
+    """Below the table of a partial month: the plan still to come and the plan of the whole month."""
+    ws.cell(row=row, column=1, value=data.scope.to_come_label).font = Font(bold=True)
+    ws.cell(row=row, column=2, value=data.plan_to_come).number_format = MONEY_CENTS
+    ws.cell(row=row + 1, column=1, value="Plan of the whole month").font = Font(bold=True)
+    ws.cell(row=row + 1, column=2, value=f"=B{plan_row}+B{row}").number_format = MONEY_CENTS
+    ws.cell(
+        row=row + 2,
+        column=1,
+        value=f"The month's figures above compare {data.scope.covered} only; "
+        "the plan still to come is not in them.",
+    ).font = Font(italic=True, color="595959")
 
 
 _AMOUNTS = ("Plan", "Actual", "Returns", "Variance", "Absolute error")
