@@ -146,3 +146,18 @@ def _long_functions(folder: str) -> list[str]:
 def test_functions_stay_short(folder: str) -> None:
     long = _long_functions(folder)
     assert not long, f"over {MAX_FUNCTION_LINES} lines (split them by named phases):\n" + "\n".join(long)
+
+
+def test_one_loader_of_named_sql() -> None:
+    """planfact.db.queries.SqlFolder loads named SQL; bench/sql goes through it too."""
+    verbs = {"statement", "execute", "fetch_one", "fetch_all", "fetch_frame"}
+    owner = ROOT / "planfact" / "db" / "queries.py"
+    files = [*_modules(), *sorted((ROOT / "bench").glob("*.py")), *sorted((ROOT / "tests").rglob("*.py"))]
+    found = [
+        f"{path.relative_to(ROOT)}:{node.lineno} {node.name}"
+        for path in files
+        if path != owner
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef) and node.name in verbs
+    ]
+    assert not found, f"a second SQL loader (use planfact.db.queries.SqlFolder): {found}"
