@@ -80,9 +80,10 @@ unit: $(STAMP)
 	$(BIN)/pytest -q -n $(WORKERS) tests/unit
 
 # The external tools of the report tests (tests/support/office.py): LibreOffice recalculates and
-# prints the workbook, Chromium screenshots the page, Ghostscript reads the PDF. Installed from
-# Debian when missing and run as root; elsewhere the tests that need them skip saying how.
-TOOLS := libreoffice:libreoffice-calc chromium:chromium gs:ghostscript
+# prints the workbook, Chromium screenshots the page, Ghostscript reads the PDF, Java runs the HTML
+# validator (vnu). Installed from Debian when missing and run as root; elsewhere the tests that
+# need them skip saying how.
+TOOLS := libreoffice:libreoffice-calc chromium:chromium gs:ghostscript java:default-jre-headless
 
 tools:
 	@missing=""; for pair in $(TOOLS); do command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
