@@ -7,11 +7,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXTRAS := dev,airflow
 
-.PHONY: venv lock demo test lint typecheck contracts check unit slow migrate bench image deploy smoke clean help
+.PHONY: venv lock demo test lint typecheck contracts check unit tools migrate bench image deploy smoke clean help
 
 help:
 	@echo "make demo   - run the monthly job end to end on the embedded database"
 	@echo "make test   - install everything, run ruff, mypy, the architecture contracts and every test"
+	@echo "make unit   - only tests/unit: no database, no subprocess installs (seconds)"
 	@echo "make lock   - update uv.lock and requirements.lock to the newest allowed versions"
 
 $(STAMP): pyproject.toml uv.lock requirements.lock
@@ -63,11 +64,36 @@ contracts: $(STAMP)
 # The static checks (also run by pre-commit before each commit, see .pre-commit-config.yaml).
 check: lint typecheck contracts
 
-test: check
-	$(BIN)/pytest -q
+# The whole suite on every core (pytest-xdist; WORKERS=1 runs it in one process). Each worker
+# migrates its own template database; tests sharing a module fixture stay on one worker and the
+# longest work starts first (tests/support/schedule.py). The static checks and the report tests'
+# Debian tools install side by side before it.
+WORKERS ?= auto
+PYTEST_XDIST := -n $(WORKERS) --dist loadgroup --no-loadscope-reorder
 
+test: $(STAMP)
+	@$(MAKE) --no-print-directory -j2 check tools
+	$(BIN)/pytest -q $(PYTEST_XDIST)
+
+# The no-database tier: tests/unit only (tests/conftest.py refuses a database fixture there).
 unit: $(STAMP)
-	$(BIN)/pytest -q -m "not slow"
+	$(BIN)/pytest -q -n $(WORKERS) tests/unit
+
+# The external tools of the report tests (tests/support/office.py): LibreOffice recalculates and
+# prints the workbook, Chromium screenshots the page, Ghostscript reads the PDF, Java runs the HTML
+# validator (vnu). Installed from Debian when missing and run as root; elsewhere the tests that
+# need them skip saying how.
+TOOLS := libreoffice:libreoffice-calc chromium:chromium gs:ghostscript java:default-jre-headless
+
+tools:
+	@missing=""; for pair in $(TOOLS); do command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "report tools missing:$$missing (install them as root; their tests skip)"; exit 0; fi; \
+	echo "installing the report tests' tools:$$missing"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	( apt-get update -qq && apt-get install -y -qq$$missing >/dev/null ) || \
+	  echo "apt-get could not install$$missing: their tests install or skip on their own"
 
 migrate: $(STAMP)
 	$(BIN)/planfact db upgrade

@@ -1,32 +1,15 @@
-"""Bench-only SQL, kept in ``bench/sql/`` and loaded by name like the application's ``sql/``."""
+"""Bench-only SQL, kept in ``bench/sql/`` and loaded by name with planfact's own loader."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import psycopg
+from planfact.db.queries import SqlFolder
 
-__all__ = ["statement", "execute", "fetch_one", "fetch_all"]
+__all__ = ["BENCH_SQL", "statement", "execute", "fetch_one", "fetch_all"]
 
-SQL = Path(__file__).resolve().parent / "sql"
-
-
-def statement(name: str) -> str:
-    """The text of ``bench/sql/<name>.sql``."""
-    return (SQL / f"{name}.sql").read_text(encoding="utf-8")
-
-
-def execute(conn: psycopg.Connection, name: str, params: dict[str, Any] | None = None) -> psycopg.Cursor:
-    """Run a bench statement with bind parameters."""
-    return conn.execute(statement(name), params or {})  # type: ignore[arg-type]
-
-
-def fetch_one(conn: psycopg.Connection, name: str, params: dict[str, Any] | None = None) -> tuple | None:
-    """The first row of a bench query."""
-    return execute(conn, name, params).fetchone()
-
-
-def fetch_all(conn: psycopg.Connection, name: str, params: dict[str, Any] | None = None) -> list[tuple]:
-    """All rows of a bench query."""
-    return execute(conn, name, params).fetchall()
+BENCH_SQL = SqlFolder(Path(__file__).resolve().parent / "sql", shown_as="bench/sql")
+statement = BENCH_SQL.statement
+execute = BENCH_SQL.execute
+fetch_one = BENCH_SQL.fetch_one
+fetch_all = BENCH_SQL.fetch_all

@@ -6,7 +6,7 @@ server: PLANFACT_BENCH_DATABASE_URL, else the embedded one), loads the Rossmann 
 the July 2015 actuals with the real loader, writes a synthetic plan of record (actual ×
 lognormal noise, ±15 % / ±25 % intervals), refreshes the mart, and times reading the mart and
 rendering each format. Without the data it times the renderers on an in-memory ReportData of
-the same shape (``reports.sample``) and says so. Target: both formats in under 15 s together.
+the same shape (``tests/support/report_sample.py``) and says so. Target: both formats in under 15 s together.
 
 Messy (issue 29): the generator's ``large`` feed (``planfact data generate --profile messy
 --size large``: returns, TRUE/FALSE flags, born, stopped, sparse, intermittent and tiny series)
@@ -182,7 +182,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         if args.memory or not (messy or (args.data / "train.csv.gz").exists()):
-            from reports.sample import sample_report_data
+            sys.path.insert(0, str(ROOT / "tests"))  # the renderer tests' in-memory month (not in the wheel)
+            from support.report_sample import sample_report_data
 
             stores = 3300 if messy else 1115
             print(

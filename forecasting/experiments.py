@@ -38,6 +38,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from forecasting.digests import json_digest
 from forecasting.experiment_schema import CustomMetricSpec, ExperimentSpec, FileSpec, schema_error
 from forecasting.metrics import MetricSpec, resolve_metric
 from forecasting.models import MODELS
@@ -58,9 +59,8 @@ DEFAULT_PATH = Path(__file__).with_name("default_experiments.toml")
 
 
 def model_key(model: str, params: dict[str, Any]) -> str:
-    """Stable 12-hex-digit key of {model, params} (JSON with sorted keys, sha1)."""
-    text = json.dumps({"model": model, "params": params}, sort_keys=True, default=str)
-    return hashlib.sha1(text.encode()).hexdigest()[:12]
+    """Stable 12-hex-digit key of {model, params} (canonical JSON, sha1: forecasting.digests)."""
+    return json_digest({"model": model, "params": params}, algorithm="sha1", length=12)
 
 
 @dataclass(frozen=True)

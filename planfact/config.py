@@ -1,8 +1,10 @@
-"""One Settings object reads the environment (``PLANFACT_*`` variables and ``.env``)."""
+"""One Settings object reads the environment (``PLANFACT_*`` variables and ``.env``); the one place
+that asks who is running planfact (``current_user``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -16,7 +18,16 @@ from sqlalchemy.exc import ArgumentError
 from planfact.errors import UsageError
 from planfact.periods import MAX_SHARDS
 
-__all__ = ["Settings", "get_settings", "load_settings", "parse_fraction"]
+__all__ = ["Settings", "get_settings", "load_settings", "parse_fraction", "current_user"]
+
+
+def current_user() -> str | None:
+    """The operating-system user running this process (a run's ``started_by``, a plan's
+    ``assigned_by``); None when the system cannot name it (no passwd entry in a container)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return None
 
 
 def parse_fraction(text: str) -> float:

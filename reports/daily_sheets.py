@@ -37,6 +37,13 @@ DATE_FORMAT = "yyyy-mm-dd"
 _CHART_COLUMNS = 2  # small multiples per row on the level sheet
 
 
+_DAILY_HEADERS = ("Day", "Weekday", "Holiday", "Promo share", "Closed share", "Plan", "Actual", "Variance",
+                  "Variance %", "Low 80%", "High 80%", "Low 95%", "High 95%")
+_DAILY_FORMATS = (DATE_FORMAT, "@", "@", PCT, PCT, MONEY, MONEY, MONEY_SIGNED, PCT_SIGNED, MONEY, MONEY,
+                  MONEY, MONEY)
+_PARTIAL_HEADERS = ("Plan not yet reported", "Plan compared")
+
+
 def write_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:
     """One row per day of the total: flags, plan, actual, variance formulas, interval bounds.
 
@@ -49,85 +56,11 @@ def write_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:
     if partial:
         unit += f" Variances compare {data.scope.covered} (plan not yet reported left out)."
     write_title(ws, f"{data.title} · daily total", subtitle, unit)
-    headers = [
-        "Day",
-        "Weekday",
-        "Holiday",
-        "Promo share",
-        "Closed share",
-        "Plan",
-        "Actual",
-        "Variance",
-        "Variance %",
-        "Low 80%",
-        "High 80%",
-        "Low 95%",
-        "High 95%",
-        *(["Plan not yet reported", "Plan compared"] if partial else []),
-    ]
-    write_header(ws, HEADER_ROW, headers)
+    width = len(_DAILY_HEADERS) + (len(_PARTIAL_HEADERS) if partial else 0)
+    write_header(ws, HEADER_ROW, [*_DAILY_HEADERS, *(_PARTIAL_HEADERS if partial else ())])
     first = HEADER_ROW + 1
-    plan = "O" if partial else "F"  # the plan a variance compares with
-    for offset, point in enumerate(data.daily_total):
-        r = first + offset
-        values: list[object] = [
-            point.day,
-            f"{point.day:%a}",
-            "holiday" if point.holiday else None,
-            point.promo_share,
-            point.closed_share,
-            point.plan,
-            point.actual,
-            f"=G{r}-{plan}{r}" if point.actual is not None else None,
-            f'=IF({plan}{r}=0,"",H{r}/ABS({plan}{r}))' if point.actual is not None else None,
-            point.lo_80,
-            point.hi_80,
-            point.lo_95,
-            point.hi_95,
-        ]
-        if partial:
-            values += [point.plan_to_come, f'=IF(G{r}="",F{r},F{r}-N{r})']
-        formats = [
-            DATE_FORMAT,
-            "@",
-            "@",
-            PCT,
-            PCT,
-            MONEY,
-            MONEY,
-            MONEY_SIGNED,
-            PCT_SIGNED,
-            MONEY,
-            MONEY,
-            MONEY,
-            MONEY,
-            *([MONEY, MONEY] if partial else []),
-        ]
-        for column, (value, fmt) in enumerate(zip(values, formats, strict=True), start=1):
-            ws.cell(row=r, column=column, value=value).number_format = fmt
-    last = first + len(data.daily_total) - 1
-    total = last + 1
-    ws.cell(row=total, column=1, value="Total")
-    for letter in "FGJKLM" + ("N" if partial else ""):
-        cell = ws[f"{letter}{total}"]
-        cell.value = f"=SUBTOTAL(9,{letter}{first}:{letter}{last})"
-        cell.number_format = MONEY
-    compared = total
-    if partial:
-        # Like with like: the variance compares the actuals with the plan of the reported series-days.
-        ws.cell(row=total, column=1, value="Total (plan of every day)")
-        compared = total + 1
-        ws.cell(row=compared, column=1, value=f"{data.scope.label} ({data.scope.counts[0]:,})")
-        ws[f"F{compared}"] = f"=F{total}-N{total}"
-        ws[f"G{compared}"] = f"=G{total}"
-        for letter in "FG":
-            ws[f"{letter}{compared}"].number_format = MONEY
-        style_total_row(ws, compared, 1, len(headers))
-    ws[f"H{compared}"] = f"=G{compared}-F{compared}"
-    ws[f"H{compared}"].number_format = MONEY_SIGNED
-    ws[f"I{compared}"] = f'=IF(F{compared}=0,"",H{compared}/ABS(F{compared}))'
-    ws[f"I{compared}"].number_format = PCT_SIGNED
-    style_total_row(ws, total, 1, len(headers))
+    last = _write_daily_rows(ws, data, first)
+    total, compared = _write_daily_totals(ws, data, first, last, width)
     ws.freeze_panes = ws.cell(row=first, column=2)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{'O' if partial else 'M'}{last}"
     add_band_formatting(ws, f"H{first}:I{compared}", f"$I{first}")
@@ -149,6 +82,66 @@ def write_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:
             (BAND_COLOUR, "sysDot"),
         ],
     )
+
+
+def _write_daily_rows(ws: Worksheet, data: ReportData, first: int) -> int:
+    """The day rows from row ``first``; returns the last row."""
+    partial = data.partial
+    plan = "O" if partial else "F"  # the plan a variance compares with
+    formats = [*_DAILY_FORMATS, *([MONEY, MONEY] if partial else [])]
+    for offset, point in enumerate(data.daily_total):
+        r = first + offset
+        values: list[object] = [
+            point.day,
+            f"{point.day:%a}",
+            "holiday" if point.holiday else None,
+            point.promo_share,
+            point.closed_share,
+            point.plan,
+            point.actual,
+            f"=G{r}-{plan}{r}" if point.actual is not None else None,
+            f'=IF({plan}{r}=0,"",H{r}/ABS({plan}{r}))' if point.actual is not None else None,
+            point.lo_80,
+            point.hi_80,
+            point.lo_95,
+            point.hi_95,
+        ]
+        if partial:
+            values += [point.plan_to_come, f'=IF(G{r}="",F{r},F{r}-N{r})']
+        for column, (value, fmt) in enumerate(zip(values, formats, strict=True), start=1):
+            ws.cell(row=r, column=column, value=value).number_format = fmt
+    return first + len(data.daily_total) - 1
+
+
+def _write_daily_totals(
+    ws: Worksheet, data: ReportData, first: int, last: int, width: int
+) -> tuple[int, int]:
+    """The total row (and, in a partial month, the like-with-like row the variance compares);
+    returns (total row, compared row)."""
+    partial = data.partial
+    total = last + 1
+    ws.cell(row=total, column=1, value="Total")
+    for letter in "FGJKLM" + ("N" if partial else ""):
+        cell = ws[f"{letter}{total}"]
+        cell.value = f"=SUBTOTAL(9,{letter}{first}:{letter}{last})"
+        cell.number_format = MONEY
+    compared = total
+    if partial:
+        # Like with like: the variance compares the actuals with the plan of the reported series-days.
+        ws.cell(row=total, column=1, value="Total (plan of every day)")
+        compared = total + 1
+        ws.cell(row=compared, column=1, value=f"{data.scope.label} ({data.scope.counts[0]:,})")
+        ws[f"F{compared}"] = f"=F{total}-N{total}"
+        ws[f"G{compared}"] = f"=G{total}"
+        for letter in "FG":
+            ws[f"{letter}{compared}"].number_format = MONEY
+        style_total_row(ws, compared, 1, width)
+    ws[f"H{compared}"] = f"=G{compared}-F{compared}"
+    ws[f"H{compared}"].number_format = MONEY_SIGNED
+    ws[f"I{compared}"] = f'=IF(F{compared}=0,"",H{compared}/ABS(F{compared}))'
+    ws[f"I{compared}"].number_format = PCT_SIGNED
+    style_total_row(ws, total, 1, width)
+    return total, compared
 
 
 def write_level_daily(ws: Worksheet, data: ReportData, subtitle: str) -> None:

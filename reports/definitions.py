@@ -8,7 +8,20 @@ from __future__ import annotations
 from reports.bridge import BRIDGE_TOP
 from reports.narrative import BIAS_MONTHS, TOP_CONTRIBUTORS
 
-__all__ = ["MEASURES", "BRIDGE_RULES", "NARRATIVE_RULES"]
+__all__ = ["FIGURE_HEADERS", "MEASURES", "BRIDGE_RULES", "NARRATIVE_RULES"]
+
+# The measure columns of every figure table, in both formats (the Excel sheets and the HTML).
+FIGURE_HEADERS: tuple[str, ...] = (
+    "Plan",
+    "Actual",
+    "Variance",
+    "Variance %",
+    "Abs. error",
+    "WAPE",
+    "Bias",
+    "Inside 80%",
+    "Inside 95%",
+)
 
 # Every measure either format shows, with its definition (the About sheet / section).
 MEASURES: tuple[tuple[str, str], ...] = (

@@ -16,6 +16,7 @@ from reports.about import about_facts, definitions
 from reports.bridge import Bridge, axis_floor, build_bridge
 from reports.cells import Cell, figure_cells, key, member_cells, money, percent
 from reports.charts import Line, line_chart, waterfall_chart
+from reports.definitions import FIGURE_HEADERS
 from reports.model import (
     LEVEL_LABELS,
     DailyPoint,
@@ -31,17 +32,6 @@ from reports.unreported import DAILY_PARTIAL
 __all__ = ["render_html", "write_html", "Cell", "money", "percent"]
 
 PLAN_COLOUR, ACTUAL_COLOUR, OTHER_COLOUR = "#7f7f7f", "#1f4e79", "#c55a11"
-FIGURE_HEADERS = (
-    "Plan",
-    "Actual",
-    "Variance",
-    "Variance %",
-    "Abs. error",
-    "WAPE",
-    "Bias",
-    "Inside 80%",
-    "Inside 95%",
-)
 MAX_LEVEL_CHARTS = 12
 
 
@@ -209,51 +199,7 @@ def _bridge(data: ReportData) -> dict | None:
 def _context(data: ReportData) -> dict:
     """Everything the template shows, already computed and formatted."""
     tol = data.tolerance
-    lin = data.lineage
     scale = data.units.scale
-    levels = []
-    for level in data.flat_levels():
-        rows = data.levels[level]
-        levels.append(
-            {
-                "id": f"level-{level}",
-                "label": LEVEL_LABELS[level],
-                "id_header": data.id_header(level),
-                "rows": [member_cells(r, bool(data.id_header(level)), tol, scale) for r in rows],
-                "total": ([Cell("")] if data.id_header(level) else [])
-                + figure_cells(data.summary.month, tol, scale),
-            }
-        )
-    drill = []
-    members = {r.member: r for r in data.levels.get(data.drill_level or "", [])}
-    for member, stores in data.drill.items():
-        figures = members[member].figures if member in members else None
-        drill.append(
-            {
-                "member": data.label(data.drill_level or "", member),
-                "count": len(stores),
-                "summary": [Cell("")] + figure_cells(figures, tol, scale) if figures else [],
-                "rows": [member_cells(s, True, tol, scale) for s in stores],
-            }
-        )
-    by_member = list(data.daily_by_member.items())[:MAX_LEVEL_CHARTS]
-    trend = data.accuracy_trend
-    trend_chart = (
-        line_chart(
-            [f"{p.month:%b %y}" for p in trend],
-            [
-                Line("WAPE", [p.wape for p in trend], ACTUAL_COLOUR, None, 2.5),
-                Line("Bias", [p.bias for p in trend], OTHER_COLOUR, "6 4"),
-            ],
-            title="Accuracy of the plan of record by month (total)",
-            y_format=lambda v: f"{v:.0%}" if abs(v) >= 0.1 or v == 0 else f"{v:.1%}",
-            width=880,
-            height=240,
-        )
-        if trend
-        else None
-    )
-    made = f"{lin.plan_made_at:%Y-%m-%d %H:%M %Z}" if lin.plan_made_at else "unknown"
     unit = data.units.caption
     scope = data.scope
     partial = f" Plan and actual of {scope.covered}." if scope.partial else ""
@@ -272,23 +218,8 @@ def _context(data: ReportData) -> dict:
         "unreported": scope.where(shown=12) if scope.partial else "",
         "discontinued": data.discontinued.note(),
         "covered": scope.covered,
-        "to_come": (
-            [
-                (scope.to_come_label, money(data.plan_to_come, cents=True, scale=scale)),
-                (
-                    "Plan of the whole month",
-                    money(data.summary.month.plan + data.plan_to_come, cents=True, scale=scale),
-                ),
-            ]
-            if scope.partial
-            else []
-        ),
-        "lineage": [
-            ("Plan of record", f"run {lin.plan_run_id} ({lin.plan_kind}), made {made}"),
-            ("Plan trained on data version", str(lin.plan_data_version or "unknown")),
-            ("Actuals data version", str(lin.actuals_data_version)),
-            ("Generated", f"{lin.generated_at:%Y-%m-%d %H:%M %Z}"),
-        ],
+        "to_come": _to_come(data),
+        "lineage": _lineage(data),
         "about": [(name, "unknown" if value is None else str(value)) for name, value in about_facts(data)],
         "measures": definitions(),
         "summary_rows": _summary_rows(data),
@@ -299,6 +230,82 @@ def _context(data: ReportData) -> dict:
             data.daily_total,
             f"Daily plan vs actual · total, {data.units.label} (Sundays and holidays shaded)",
         ),
+        **_level_charts(data),
+        "levels": _level_tables(data),
+        "drill_label": LEVEL_LABELS.get(data.drill_level or "", ""),
+        "drill": _drill_tables(data),
+        "miss_kind": LEVEL_LABELS[data.misses_absolute[0].level] if data.misses_absolute else "Store",
+        "misses_absolute": _miss_rows(data.misses_absolute, tol, scale),
+        "misses_relative": _miss_rows(data.misses_relative, tol, scale),
+        "trend_chart": _trend_chart(data),
+        "trend_rows": _trend_rows(data),
+    }
+
+
+def _to_come(data: ReportData) -> list[tuple[str, str]]:
+    """A partial month's plan still to come and plan of the whole month (nothing in a full month)."""
+    if not data.scope.partial:
+        return []
+    scale = data.units.scale
+    whole = data.summary.month.plan + data.plan_to_come
+    return [
+        (data.scope.to_come_label, money(data.plan_to_come, cents=True, scale=scale)),
+        ("Plan of the whole month", money(whole, cents=True, scale=scale)),
+    ]
+
+
+def _lineage(data: ReportData) -> list[tuple[str, str]]:
+    """Which plan and which actuals the report compares, and when it was made."""
+    lin = data.lineage
+    made = f"{lin.plan_made_at:%Y-%m-%d %H:%M %Z}" if lin.plan_made_at else "unknown"
+    return [
+        ("Plan of record", f"run {lin.plan_run_id} ({lin.plan_kind}), made {made}"),
+        ("Plan trained on data version", str(lin.plan_data_version or "unknown")),
+        ("Actuals data version", str(lin.actuals_data_version)),
+        ("Generated", f"{lin.generated_at:%Y-%m-%d %H:%M %Z}"),
+    ]
+
+
+def _level_tables(data: ReportData) -> list[dict]:
+    """One figure table per level (store type, state, ...), a row per member and the total."""
+    tol, scale = data.tolerance, data.units.scale
+    levels = []
+    for level in data.flat_levels():
+        with_id = bool(data.id_header(level))
+        levels.append(
+            {
+                "id": f"level-{level}",
+                "label": LEVEL_LABELS[level],
+                "id_header": data.id_header(level),
+                "rows": [member_cells(r, with_id, tol, scale) for r in data.levels[level]],
+                "total": ([Cell("")] if with_id else []) + figure_cells(data.summary.month, tol, scale),
+            }
+        )
+    return levels
+
+
+def _drill_tables(data: ReportData) -> list[dict]:
+    """The stores of each member of the drill level, under that member's own figures."""
+    tol, scale = data.tolerance, data.units.scale
+    members = {r.member: r for r in data.levels.get(data.drill_level or "", [])}
+    drill = []
+    for member, stores in data.drill.items():
+        figures = members[member].figures if member in members else None
+        drill.append(
+            {
+                "member": data.label(data.drill_level or "", member),
+                "count": len(stores),
+                "summary": [Cell("")] + figure_cells(figures, tol, scale) if figures else [],
+                "rows": [member_cells(s, True, tol, scale) for s in stores],
+            }
+        )
+    return drill
+
+
+def _level_charts(data: ReportData) -> dict:
+    """Small multiples of the chart level's largest members (at most MAX_LEVEL_CHARTS) and their note."""
+    by_member = list(data.daily_by_member.items())[:MAX_LEVEL_CHARTS]
+    return {
         "level_label": LEVEL_LABELS.get(data.chart_level or "", ""),
         "level_charts": [
             _daily_chart(
@@ -315,26 +322,41 @@ def _context(data: ReportData) -> dict:
             if len(data.daily_by_member) > MAX_LEVEL_CHARTS
             else ""
         ),
-        "levels": levels,
-        "drill_label": LEVEL_LABELS.get(data.drill_level or "", ""),
-        "drill": drill,
-        "miss_kind": LEVEL_LABELS[data.misses_absolute[0].level] if data.misses_absolute else "Store",
-        "misses_absolute": _miss_rows(data.misses_absolute, tol, scale),
-        "misses_relative": _miss_rows(data.misses_relative, tol, scale),
-        "trend_chart": trend_chart,
-        "trend_rows": [
-            [
-                Cell(f"{p.month:%b %Y}", p.month.isoformat(), "current" if p.month == data.month else ""),
-                Cell(str(p.run_id or "–"), str(p.run_id or ""), "num"),
-                Cell(percent(p.wape), key(p.wape), "num"),
-                Cell(percent(p.bias, signed=True), key(p.bias), "num"),
-                Cell(percent(p.mape), key(p.mape), "num"),
-                Cell(percent(p.coverage_80), key(p.coverage_80), "num"),
-                Cell(percent(p.coverage_95), key(p.coverage_95), "num"),
-            ]
-            for p in trend
-        ],
     }
+
+
+def _trend_chart(data: ReportData) -> Markup | None:
+    """WAPE and bias of the plans of record by month (none without a trend)."""
+    trend = data.accuracy_trend
+    if not trend:
+        return None
+    return line_chart(
+        [f"{p.month:%b %y}" for p in trend],
+        [
+            Line("WAPE", [p.wape for p in trend], ACTUAL_COLOUR, None, 2.5),
+            Line("Bias", [p.bias for p in trend], OTHER_COLOUR, "6 4"),
+        ],
+        title="Accuracy of the plan of record by month (total)",
+        y_format=lambda v: f"{v:.0%}" if abs(v) >= 0.1 or v == 0 else f"{v:.1%}",
+        width=880,
+        height=240,
+    )
+
+
+def _trend_rows(data: ReportData) -> list[list[Cell]]:
+    """The trend table: one row per month, the report's month marked current."""
+    return [
+        [
+            Cell(f"{p.month:%b %Y}", p.month.isoformat(), "current" if p.month == data.month else ""),
+            Cell(str(p.run_id or "–"), str(p.run_id or ""), "num"),
+            Cell(percent(p.wape), key(p.wape), "num"),
+            Cell(percent(p.bias, signed=True), key(p.bias), "num"),
+            Cell(percent(p.mape), key(p.mape), "num"),
+            Cell(percent(p.coverage_80), key(p.coverage_80), "num"),
+            Cell(percent(p.coverage_95), key(p.coverage_95), "num"),
+        ]
+        for p in data.accuracy_trend
+    ]
 
 
 @cache

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reports.definitions import FIGURE_HEADERS
 from reports.model import Figures, Units
 
 __all__ = [
@@ -26,7 +27,6 @@ __all__ = [
     "PCT",
     "PCT_SIGNED",
     "POINTS",
-    "FIGURE_HEADERS",
     "TOLERANCE_NAME",
     "FigureColumns",
     "write_title",
@@ -57,17 +57,7 @@ PCT_SIGNED = "+0.0%;-0.0%;0.0%"
 POINTS = '+0.0" pp";-0.0" pp";0.0" pp"'
 TOLERANCE_NAME = "Tolerance"
 
-FIGURE_HEADERS: tuple[str, ...] = (
-    "Plan",
-    "Actual",
-    "Variance",
-    "Variance %",
-    "Abs. error",
-    "WAPE",
-    "Bias",
-    "Inside 80%",
-    "Inside 95%",
-)
+# The number format of each FIGURE_HEADERS column.
 _FORMATS = (MONEY, MONEY, MONEY_SIGNED, PCT_SIGNED, MONEY, PCT, PCT_SIGNED, PCT, PCT)
 
 NAVY = "1F3864"

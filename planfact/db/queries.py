@@ -17,7 +17,19 @@ import psycopg
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["sql_root", "statement", "sql_file", "execute", "fetch_frame", "fetch_all", "fetch_one"]
+Params = dict[str, Any] | None  # bind parameters by name (psycopg's %(name)s)
+
+__all__ = [
+    "SqlFolder",
+    "STATEMENTS",
+    "sql_root",
+    "statement",
+    "sql_file",
+    "execute",
+    "fetch_frame",
+    "fetch_all",
+    "fetch_one",
+]
 
 
 def sql_root() -> Traversable:
@@ -34,30 +46,52 @@ def sql_file(relative: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def statement(name: str) -> str:
-    """The text of the named statement ``sql/statements/<name>.sql``."""
-    return sql_file(f"statements/{name}.sql")
+class SqlFolder:
+    """Named statements of one folder of ``.sql`` files: ``"a/b"`` is ``<folder>/a/b.sql``.
+
+    The one loader of named SQL: planfact's ``sql/statements`` (``STATEMENTS``, behind the
+    functions below) and the benchmarks' ``bench/sql`` (bench/queries.py) both use it.
+    """
+
+    def __init__(self, root: Traversable, *, shown_as: str) -> None:
+        self.root = root
+        self.shown_as = shown_as  # how errors name the folder
+        self._texts: dict[str, str] = {}
+
+    def statement(self, name: str) -> str:
+        """The text of the named statement."""
+        text = self._texts.get(name)
+        if text is None:
+            path = self.root.joinpath(*f"{name}.sql".split("/"))
+            if not path.is_file():
+                raise FileNotFoundError(f"no SQL file {self.shown_as}/{name}.sql")
+            text = self._texts[name] = path.read_text(encoding="utf-8")
+        return text
+
+    def execute(self, conn: psycopg.Connection, name: str, params: Params = None) -> psycopg.Cursor:
+        """Run a named statement with bind parameters and return the cursor."""
+        return conn.execute(self.statement(name), params or {})  # type: ignore[arg-type]
+
+    def fetch_all(self, conn: psycopg.Connection, name: str, params: Params = None) -> list[tuple]:
+        """All rows of a named query."""
+        return self.execute(conn, name, params).fetchall()
+
+    def fetch_one(self, conn: psycopg.Connection, name: str, params: Params = None) -> tuple | None:
+        """The first row of a named query, or None."""
+        return self.execute(conn, name, params).fetchone()
+
+    def fetch_frame(self, conn: psycopg.Connection, name: str, params: Params = None) -> pd.DataFrame:
+        """A named query's result as a DataFrame, columns named as in the SELECT."""
+        import pandas as pd  # lazy: keeps `planfact --help` fast
+
+        cur = self.execute(conn, name, params)
+        columns = [col.name for col in cur.description or []]
+        return pd.DataFrame(cur.fetchall(), columns=columns)
 
 
-def execute(conn: psycopg.Connection, name: str, params: dict[str, Any] | None = None) -> psycopg.Cursor:
-    """Run a named statement with bind parameters and return the cursor."""
-    return conn.execute(statement(name), params or {})  # type: ignore[arg-type]
-
-
-def fetch_all(conn: psycopg.Connection, name: str, params: dict[str, Any] | None = None) -> list[tuple]:
-    """All rows of a named query."""
-    return execute(conn, name, params).fetchall()
-
-
-def fetch_one(conn: psycopg.Connection, name: str, params: dict[str, Any] | None = None) -> tuple | None:
-    """The first row of a named query, or None."""
-    return execute(conn, name, params).fetchone()
-
-
-def fetch_frame(conn: psycopg.Connection, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
-    """A named query's result as a DataFrame, columns named as in the SELECT."""
-    import pandas as pd  # lazy: keeps `planfact --help` fast
-
-    cur = execute(conn, name, params)
-    columns = [col.name for col in cur.description or []]
-    return pd.DataFrame(cur.fetchall(), columns=columns)
+STATEMENTS = SqlFolder(sql_root().joinpath("statements"), shown_as="sql/statements")
+statement = STATEMENTS.statement
+execute = STATEMENTS.execute
+fetch_all = STATEMENTS.fetch_all
+fetch_one = STATEMENTS.fetch_one
+fetch_frame = STATEMENTS.fetch_frame

@@ -10,13 +10,13 @@ file cannot leak into a run that already started.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from forecasting.digests import json_digest
 from planfact.config import Settings
 from planfact.errors import UsageError
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from forecasting.experiments import ExperimentConfig
 
 __all__ = ["load_config", "config_record", "config_sha256", "config_from_record", "runtime_versions",
-           "model_version_of_run"]
+           "model_set_version"]
 
 _RUNTIME = ("numpy", "pandas", "scipy", "statsmodels", "prophet", "cmdstanpy", "lightgbm", "psycopg")
 
@@ -52,8 +52,7 @@ def config_record(config: ExperimentConfig) -> dict[str, Any]:
 def config_sha256(record: dict[str, Any]) -> str:
     """sha256 of the canonical JSON of a config record, without its ``source`` path."""
     content = {k: v for k, v in record.items() if k != "source"}
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return json_digest(content, compact=True)
 
 
 def config_from_record(record: dict[str, Any]) -> ExperimentConfig:
@@ -77,10 +76,14 @@ def runtime_versions() -> dict[str, str]:
     return out
 
 
-def model_version_of_run(config: ExperimentConfig, digest: str) -> str:
-    """``forecast.run.model_version``: hash of the config and the library versions its models use."""
+def model_set_version(config: ExperimentConfig, digest: str) -> str:
+    """A run's *model-set version* (stored as ``forecast.run.model_version``): a hash of the
+    experiments config digest and the library versions its candidates use.
+
+    Not a *model version* (``forecast.model_version``, ``writer.model_version_id``: one model
+    with one parameter set), of which a run selects many per month.
+    """
     from forecasting.models import library_versions
 
     libraries = {c.model: library_versions(c.model) for c in config.candidates}
-    text = json.dumps({"config": digest, "libraries": libraries}, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return json_digest({"config": digest, "libraries": libraries}, length=16)

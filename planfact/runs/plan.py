@@ -11,10 +11,10 @@ clock, so replaying history (demo, backfills) behaves exactly like live months.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 
 import psycopg
 
+from planfact.config import current_user
 from planfact.db.queries import fetch_one
 from planfact.errors import PlanfactError, UsageError
 from planfact.runs.locks import registry_lock
@@ -33,13 +33,6 @@ class FrozenPlan(PlanfactError):
             f"new production run could never become its plan ({keeps}); `--kind experiment` makes a "
             "comparison run"
         )
-
-
-def _user() -> str | None:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return None
 
 
 def frozen_by(conn: psycopg.Connection, month: dt.date) -> int | None:
@@ -72,7 +65,7 @@ def assign_if_eligible(conn: psycopg.Connection, run_id: int, kind: str, month: 
         return f"plan of record for {label} stays run {existing}{hint}"
     if version is not None:
         return f"not a plan: actuals of {label} were loaded (data version {version}) before this run"
-    fetch_one(conn, "plan/assign", {"month": month, "run_id": run_id, "assigned_by": _user(),
+    fetch_one(conn, "plan/assign", {"month": month, "run_id": run_id, "assigned_by": current_user(),
                                      "reason": "first succeeded production run"})
     return f"run {run_id} is the plan of record for {label}"
 
@@ -108,7 +101,7 @@ def promote_plan(
                 )
             replaced = f", replacing run {existing}" if existing is not None else ""
             fetch_one(conn, "plan/assign", {
-                "month": month, "run_id": run_id, "assigned_by": assigned_by or _user(),
+                "month": month, "run_id": run_id, "assigned_by": assigned_by or current_user(),
                 "reason": reason or f"promoted{replaced}",
             })
     return f"run {run_id} is now the plan of record for {label}{replaced}"

@@ -23,7 +23,6 @@ shard count (or ``run_id``), computes its shard and leaves finalizing to
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import logging
 import socket
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from psycopg.types.json import Jsonb
 
 from forecasting.calendar import period_cutoff
 from planfact.calendars import installation_calendar, use_calendar
-from planfact.config import Settings
+from planfact.config import Settings, current_user
 from planfact.db.connect import connect
 from planfact.db.queries import execute, fetch_one
 from planfact.db.server import resolve_url
@@ -44,7 +43,7 @@ from planfact.runs.configs import (
     config_record,
     config_sha256,
     load_config,
-    model_version_of_run,
+    model_set_version,
     runtime_versions,
 )
 from planfact.runs.finalize import finalize_locked, summarize
@@ -78,13 +77,6 @@ class _Started:
     run_id: int
     how: str  # "new", "reused" or "joined"
 
-
-
-def _user() -> str | None:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return None
 
 
 def _start(
@@ -140,13 +132,13 @@ def _start(
             }
             row = fetch_one(conn, "runs/insert_run", {
                 **key,
-                "model_version": model_version_of_run(config, digest),
+                "model_version": model_set_version(config, digest),
                 "code_version": code_version(),
                 "config": Jsonb(record),
                 "params": Jsonb(params),
                 "shard_count": shard_count,
                 "host": socket.gethostname(),
-                "started_by": _user(),
+                "started_by": current_user(),
             })
             assert row is not None
             execute(conn, "runs/exclude_discontinued", {

@@ -13,7 +13,6 @@ that SQL aggregates skip them instead of turning into NaN.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import math
 import time
@@ -24,6 +23,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from forecasting.calendar import Calendar, MonthCalendar
+from forecasting.digests import json_digest
 from planfact.db.queries import statement
 from planfact.errors import PlanfactError
 
@@ -40,10 +40,11 @@ _BOUNDS = ("lo_80", "hi_80", "lo_95", "hi_95")
 
 
 def model_version_id(name: str, params: Mapping[str, Any], library_versions: Mapping[str, Any]) -> str:
-    """``<model name>-<12 hex>``: a stable hash of the model, its parameters and library versions."""
-    text = json.dumps({"model": name, "params": params, "library_versions": library_versions},
-                      sort_keys=True, default=str)
-    return f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+    """A *model version* (``forecast.model_version``): ``<model name>-<12 hex>``, a stable hash of
+    the model, its parameters and library versions (a run's model-set version is another thing:
+    ``configs.model_set_version``)."""
+    spec = {"model": name, "params": params, "library_versions": library_versions}
+    return f"{name}-{json_digest(spec, length=12)}"
 
 
 def model_version_ids(models: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:

@@ -1,10 +1,12 @@
 """planfact installs as a wheel and runs from an empty folder, with no checkout in sight.
 
-Builds the wheel, installs it into a fresh virtual environment outside the checkout, and
-from an empty folder runs ``planfact runs list`` (which makes the embedded database and says
-where) and ``planfact db upgrade``, loads a small generated file and
-forecasts one month on the embedded server (which lands under that folder, never inside
-site-packages). Slow: the install resolves the whole stack (from uv's cache when warm).
+Builds the wheel from the working tree and installs it over the editable planfact of the
+session's fresh install (a clone with ``make venv`` run in it, tests/support/install.py:
+exactly the locked dependencies), so uv resolves the wheel's own requirements against the
+lock without installing the stack a second time. Then from an empty folder it runs
+``planfact runs list`` (which makes the embedded database and says where) and
+``planfact db upgrade``, loads a small generated file and forecasts one month on the embedded
+server (which lands under that folder, never inside site-packages).
 """
 
 from __future__ import annotations
@@ -13,22 +15,15 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from support import FIXTURES, ROOT
+from support.install import FreshInstall, build_wheel, uv
 
-pytestmark = pytest.mark.slow
-
-
-def _uv() -> list[str]:
-    for python in (sys.executable, shutil.which("python3") or ""):
-        if python and subprocess.run([python, "-m", "uv", "--version"], capture_output=True).returncode == 0:
-            return [python, "-m", "uv"]
-    pytest.skip("uv is not installed (make installs it with the dev extra); the wheel test needs it")
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("fresh_install")]
 
 
 def _stop_server(data_dir: Path) -> None:
@@ -47,23 +42,15 @@ def _stop_server(data_dir: Path) -> None:
         time.sleep(0.1)
 
 
-def test_wheel_installs_and_runs_a_month_from_an_empty_folder(tmp_path: Path) -> None:
-    uv = _uv()
-    dist = tmp_path / "dist"
-    # Build from a copy: setuptools writes build/ and *.egg-info beside the sources.
-    source = tmp_path / "source"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".git", ".venv", ".planfact", "out", "build", "*.egg-info", "__pycache__", ".*_cache"))
-    subprocess.run([*uv, "build", "--wheel", "--out-dir", str(dist), str(source)], check=True,
-                   capture_output=True, timeout=300)
-    wheel = next(dist.glob("planfact-*.whl"))
-    venv = tmp_path / "venv"
-    subprocess.run([*uv, "venv", "-q", "--python", sys.executable, str(venv)], check=True, timeout=120)
-    python = venv / "bin" / "python"
-    lock = ROOT / "requirements.lock"
-    constraints = ["--constraint", str(lock)] if lock.is_file() else []
-    subprocess.run([*uv, "pip", "install", "-q", "--python", str(python), *constraints, str(wheel)],
-                   check=True, timeout=900)
+def test_wheel_installs_and_runs_a_month_from_an_empty_folder(
+    fresh_install: FreshInstall, tmp_path: Path
+) -> None:
+    wheel = build_wheel(tmp_path)
+    python = fresh_install.python
+    venv = python.parent.parent
+    lock = fresh_install.clone / "requirements.lock"
+    subprocess.run([*uv(), "pip", "install", "-q", "--python", str(python), "--reinstall-package", "planfact",
+                    "--constraint", str(lock), str(wheel)], check=True, timeout=900)
     planfact = venv / "bin" / "planfact"
     work = tmp_path / "empty"
     work.mkdir()
@@ -81,7 +68,8 @@ def test_wheel_installs_and_runs_a_month_from_an_empty_folder(tmp_path: Path) ->
         where = subprocess.run([str(python), "-c", "import planfact, forecasting, reports; "
                                 "print(planfact.__file__, forecasting.__file__, reports.__file__)"],
                                cwd=work, env=env, capture_output=True, text=True, check=True).stdout
-        assert str(ROOT) not in where and str(venv) in where
+        assert str(ROOT) not in where and all(str(venv) in p for p in where.split()), where
+        assert str(fresh_install.clone / "planfact") not in where  # the wheel, not the clone's editable
         # A first command in a folder without .planfact makes the embedded database, migrates
         # it and says where (a command run in the wrong folder must not show an empty one in
         # silence); later commands say nothing.

@@ -1,12 +1,14 @@
 """External tools of the report tests: LibreOffice (recalculation, PDF), headless Chromium
 (screenshots) and Ghostscript (PDF pages to images and text).
 
-A missing tool is installed from Debian when the tests run as root, else the test skips
-saying how to install it.
+``make test`` installs them first (``make tools``); run without it, a missing tool is installed
+from Debian when the tests run as root (one pytest-xdist worker at a time: apt-get holds a
+lock), else the test skips saying how to install it.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -36,11 +38,15 @@ def ensure_tool(binary: str, package: str) -> str:
             f"{binary} is missing and cannot be installed here: run `apt-get install -y {package}` as root"
         )
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update"], ["apt-get", "install", "-y", package]):
-        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=1800)
-        if done.returncode != 0:
-            reason = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            pytest.skip(f"{binary} is missing and `{' '.join(command)}` failed: {reason}")
+    with open("/tmp/planfact-tests-apt.lock", "w") as lock:  # one install at a time
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if shutil.which(binary):  # another worker installed it meanwhile
+            return shutil.which(binary) or binary
+        for command in (["apt-get", "update"], ["apt-get", "install", "-y", package]):
+            done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=1800)
+            if done.returncode != 0:
+                reason = (done.stderr.strip().splitlines() or ["no output"])[-1]
+                pytest.skip(f"{binary} is missing and `{' '.join(command)}` failed: {reason}")
     return shutil.which(binary) or pytest.skip(f"{package} installed but {binary} is not on PATH")
 
 

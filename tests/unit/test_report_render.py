@@ -15,7 +15,7 @@ from reports.charts import Line, line_chart, nice_ticks
 from reports.definitions import MEASURES
 from reports.html import money, percent, render_html
 from reports.model import Figures, MemberRow, band, ratio
-from reports.sample import sample_report_data
+from support.report_sample import sample_report_data
 
 FORMULA_CELL = re.compile(r"^([A-Z]+)(\d+)$")
 

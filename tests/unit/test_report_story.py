@@ -17,7 +17,7 @@ from reports.charts import waterfall_chart
 from reports.html import money, render_html
 from reports.model import AccuracyPoint, Figures, MemberRow, Units
 from reports.narrative import bias_streak, contributors, narrative
-from reports.sample import sample_report_data
+from support.report_sample import sample_report_data
 
 
 def _rows(variances: dict[str, float], plan: float = 1000.0) -> list[MemberRow]:
