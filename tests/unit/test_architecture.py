@@ -19,8 +19,8 @@ from support import ROOT
 PACKAGES = ("forecasting", "planfact", "reports")
 MAX_LINES = 400
 MAX_FUNCTION_LINES = 80
-# Where functions are already split by named phases (forecasting/ follows in its own change).
-SHORT_FUNCTIONS = ("planfact/runs", "reports")
+# Where every function is split by named phases (issue 25; planfact/reporting and the rest follow).
+SHORT_FUNCTIONS = ("forecasting", "planfact/runs", "reports")
 # What only tests may import: the test tree and the test tools.
 TEST_ONLY = ("tests", "support", "conftest", "pytest", "hypothesis", "testcontainers")
 # A string literal that starts like a SQL statement (values and identifiers belong in sql/).
@@ -40,23 +40,6 @@ def _modules() -> list[Path]:
 def test_modules_stay_small(path: Path) -> None:
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines < MAX_LINES, f"{path.relative_to(ROOT)} has {lines} lines; split it by concern"
-
-
-MAX_FUNCTION_LINES = 80
-# Packages whose every function already keeps the house limit (issue 25 brings in the rest).
-FUNCTION_LIMIT_PACKAGES = ("forecasting",)
-
-
-def test_functions_stay_short() -> None:
-    long = []
-    for package in FUNCTION_LIMIT_PACKAGES:
-        for path in sorted((ROOT / package).rglob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                    lines = (node.end_lineno or node.lineno) - node.lineno + 1
-                    if lines > MAX_FUNCTION_LINES:
-                        long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({lines})")
-    assert not long, f"functions over {MAX_FUNCTION_LINES} lines: {long}"
 
 
 def test_no_sql_in_python() -> None:
