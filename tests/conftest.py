@@ -16,6 +16,7 @@ out first so the long end-to-end tests run beside the rest instead of after it
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -65,12 +66,6 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 @pytest.hookimpl(optionalhook=True)
-def pytest_configure_node(node: Any) -> None:
-    """xdist: every worker orders its collection by the controller's copy of the durations."""
-    node.workerinput[CACHE_KEY] = known_durations(node.config)
-
-
-@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """``--dist loadgroup`` as tests/support/schedule.py defines its units (None: xdist's own)."""
     return make_scheduler(config, log) if config.getvalue("dist") == "loadgroup" else None
@@ -81,28 +76,67 @@ os.environ.pop("PLANFACT_DATABASE_URL", None)
 get_settings.cache_clear()
 
 
-def _docker_answers() -> bool:
+CONTAINER_IMAGE = "postgres:16"
+SERVER_KEY = "planfact_test_server"  # "container" or "embedded", chosen once per session
+_SERVER = pytest.StashKey[str]()
+
+
+def _container_usable() -> bool:
+    """A Docker engine answers and has (or can pull) the image testcontainers would run."""
     try:
         import docker
 
         client = docker.from_env(timeout=3)
         client.ping()
-        return True
     except Exception:
         return False
+    try:
+        client.images.get(CONTAINER_IMAGE)
+    except Exception:
+        try:  # an engine with no registry (our machines, CI) refuses at once
+            client.images.pull(CONTAINER_IMAGE)
+        except Exception as error:
+            print(f"tests: a Docker engine answers but {CONTAINER_IMAGE} cannot be pulled "
+                  f"({type(error).__name__}): the embedded PostgreSQL serves the tests", file=sys.stderr)
+            return False
+    return True
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Choose the test server once, in the controller, before any worker starts: a Docker engine
+    that a test itself starts later in the session (tests/e2e/test_compose_stack.py) must not
+    switch the workers that resolve their server after it to containers it then tears down."""
+    if hasattr(config, "workerinput") or os.environ.get("PLANFACT_TEST_DATABASE_URL"):
+        return
+    config.stash[_SERVER] = "container" if _container_usable() else "embedded"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist: every worker orders its collection by the controller's copy of the durations and
+    uses the controller's choice of server."""
+    node.workerinput[CACHE_KEY] = known_durations(node.config)
+    node.workerinput[SERVER_KEY] = node.config.stash.get(_SERVER, "embedded")
+
+
+def _server_choice(config: pytest.Config) -> str:
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        return str(workerinput.get(SERVER_KEY, "embedded"))
+    return config.stash.get(_SERVER, "embedded")
 
 
 @pytest.fixture(scope="session")
-def server_url() -> Iterator[str]:
+def server_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """An admin URL of a PostgreSQL server for this session."""
     given = os.environ.get("PLANFACT_TEST_DATABASE_URL")
     if given:
         yield given
         return
-    if _docker_answers():
+    if _server_choice(request.config) == "container":
         from testcontainers.postgres import PostgresContainer
 
-        with PostgresContainer("postgres:16", driver=None) as container:
+        with PostgresContainer(CONTAINER_IMAGE, driver=None) as container:
             yield container.get_connection_url()
         return
     from planfact.db.embedded import start_embedded
