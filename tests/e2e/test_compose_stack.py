@@ -34,7 +34,8 @@ from support import ROOT
 from support.compose_stack import LANDING, Deployment, make, registry, settings, teardown
 from support.docker_engine import EngineUnavailable, base_images, docker_engine
 
-pytestmark = pytest.mark.slow
+# One stack for the four steps: with pytest-xdist (--dist loadgroup) they stay on one worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("compose_stack")]
 
 UPGRADE = '''"""CI upgrade probe: a migration only the upgrade deployment's commit has."""
 
