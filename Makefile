@@ -108,16 +108,29 @@ bench: $(STAMP)
 	$(BIN)/python bench/monthly_run.py
 	$(BIN)/python bench/messy.py
 
-# --- deployment (Jenkinsfile: every sh step is one of these) ---
+# --- deployment (Jenkinsfile: every sh step is one of these; airflow/README.md "First deployment") ---
 IMAGE ?= planfact
 GIT_SHA := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo dev)
-COMPOSE := docker compose $(if $(PLANFACT_ENV_FILE),--env-file $(PLANFACT_ENV_FILE))
+# `docker build` options: --pull fetches the newest registry base images. A machine without a
+# registry names local ones instead (the Dockerfile's build arguments), e.g.
+#   DOCKER_BUILD_OPTIONS="--network host --build-arg PYTHON_IMAGE=local/python:3.11"
+DOCKER_BUILD_OPTIONS ?= --pull
+# The Compose v2 plugin (`docker compose`) when the machine has it, else Compose v1 (`docker-compose`,
+# Debian's docker-compose package). The project is always named planfact; the deployment's env
+# file (PLANFACT_ENV_FILE, else ./.env) holds every setting, COMPOSE_FILE and COMPOSE_PROFILES too.
+COMPOSE_COMMAND := $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
+COMPOSE_PROJECT_NAME ?= planfact
+COMPOSE = $(COMPOSE_COMMAND) --project-name $(COMPOSE_PROJECT_NAME) $(if $(PLANFACT_ENV_FILE),--env-file $(PLANFACT_ENV_FILE))
 
 image:
-	docker build --pull -t $(IMAGE):$(GIT_SHA) -t $(IMAGE):latest .
+	docker build $(DOCKER_BUILD_OPTIONS) -t $(IMAGE):$(GIT_SHA) -t $(IMAGE):latest .
 
+# Up with this commit's image: postgres first (its first start creates the databases), then the
+# airflow-init job migrates planfact and Airflow with the new image before any component starts
+# on it; then wait until every service is healthy (`--wait` of Compose v2, done by a script for both).
 deploy:
-	PLANFACT_IMAGE=$(IMAGE):$(GIT_SHA) $(COMPOSE) up -d --no-build --wait
+	PLANFACT_IMAGE=$(IMAGE):$(GIT_SHA) $(COMPOSE) up -d --no-build
+	sh airflow/config/compose-wait.sh $(COMPOSE_PROJECT_NAME)
 
 smoke:
 	PLANFACT_IMAGE=$(IMAGE):$(GIT_SHA) $(COMPOSE) exec -T airflow-scheduler planfact db current

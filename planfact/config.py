@@ -53,7 +53,11 @@ def _here(*parts: str) -> Path:
 class Settings(BaseSettings):
     """Runtime configuration; every field maps to ``PLANFACT_<FIELD>``."""
 
-    model_config = SettingsConfigDict(env_prefix="PLANFACT_", env_file=".env", extra="ignore")
+    # An empty variable means "the default": docker compose hands an optional setting the
+    # deployment's .env leaves unset to the container as "" (${PLANFACT_X:-}); read literally,
+    # PLANFACT_EXPERIMENTS_FILE="" would be the current folder (issue #26, F4).
+    model_config = SettingsConfigDict(env_prefix="PLANFACT_", env_file=".env", extra="ignore",
+                                      env_ignore_empty=True)
 
     database_url: str | None = Field(
         default=None,
