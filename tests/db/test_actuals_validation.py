@@ -145,6 +145,34 @@ def test_quarantine_loads_good_rows_and_keeps_bad_ones(
     assert version.fetchone() == (57, 53, 4)
 
 
+def test_quarantine_keeps_a_value_rounding_above_the_limit(
+    conn: psycopg.Connection, tmp_path: Path, base: dict[str, object]
+) -> None:
+    """Issue 24 (outsider D1): 99999999999999.99999 rounds to 10^14 at numeric(18, 4); the
+    quarantine keeps its line as out of range instead of failing as an internal error."""
+    rows = _set(_rows(), 2, 3, "99999999999999.99999")
+    result = load_actuals(
+        conn,
+        write_csv(tmp_path / "r5.csv", ROSSMANN_HEADER, rows),
+        quarantine=True,
+        today=TODAY,
+        new_series=True,
+    )
+    assert (result.inserted, result.rejected) == (55, 1)
+    rejected = conn.execute(
+        "select line_no, column_name, reason from core.rejected_row where version_id = %s",
+        (result.version_id,),
+    ).fetchall()
+    assert rejected == [
+        (
+            4,
+            "Sales",
+            "number out of range '99999999999999.99999' (the limit is 99999999999999.9999: "
+            "at most 14 digits before the point)",
+        )
+    ]
+
+
 def test_quarantine_of_a_clean_file_rejects_nothing(conn: psycopg.Connection, tmp_path: Path) -> None:
     result = load_actuals(
         conn,

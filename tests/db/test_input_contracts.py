@@ -702,6 +702,27 @@ CASES.update(
             1,
             _file("feb.csv", r"line 4, column Sales: number out of range '123456789012345' " + SALES_LIMIT),
         ),
+        # (issue 24, outsider D1: a value that rounds to the limit at numeric(18, 4) was an
+        # internal error in the diagnosis; the check is on the value as stored)
+        "sales rounding above the limit": Case(
+            lambda t: _actuals(t, _set(_feb(), 2, 3, "99999999999999.99999")),
+            1,
+            _file(
+                "feb.csv", r"line 4, column Sales: number out of range '99999999999999\.99999' " + SALES_LIMIT
+            ),
+        ),
+        "returns rounding below the limit": Case(
+            lambda t: _mapping(
+                t,
+                "allow_negative_sales = true\n" + MAPPING,
+                ["1,2015-02-01,10.5", "2,2015-02-01,-99999999999999.99999"],
+            ),
+            1,
+            _file(
+                "erp.csv",
+                r"line 3, column revenue: number out of range '-99999999999999\.99999' " + SALES_LIMIT,
+            ),
+        ),
         "customers out of range": Case(
             lambda t: _actuals(t, _set(_feb(), 2, 4, "99999999999")),
             1,

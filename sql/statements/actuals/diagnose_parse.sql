@@ -2,7 +2,9 @@
 -- The regular expressions accept what surely casts, so the exception-catching check
 -- (core.is_valid_input, a subtransaction per call) runs only for the unusual values.
 -- A date is read by the file rule (core.iso_date: exactly YYYY-MM-DD); a number that parses
--- but does not fit its column is worded "out of range" with the column's limit.
+-- but does not fit its column is worded "out of range" with the column's limit. A sales value
+-- is surely valid only with at most 4 decimals: numeric(18, 4) rounds the others, and
+-- 99999999999999.99999 rounds to 10^14, which does not fit (the check is on the value as stored).
 insert into pg_temp.load_problem (line_no, column_name, reason, raw_line)
 select
     t.line_no,
@@ -22,7 +24,7 @@ cross join lateral (
     values
         ('sale_date', t.sale_date, 'date', '^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$',
          'unparsable date', 'expected YYYY-MM-DD', null),
-        ('sales', t.sales, 'numeric', '^-?[0-9]{1,14}(\.[0-9]{0,12})?$', 'unparsable number', null,
+        ('sales', t.sales, 'numeric', '^-?[0-9]{1,14}(\.[0-9]{1,4})?$', 'unparsable number', null,
          'the limit is 99999999999999.9999: at most 14 digits before the point'),
         ('customers', t.customers, 'integer', '^-?[0-9]{1,9}$', 'unparsable integer', null,
          'the limit is 2147483647'),
