@@ -523,6 +523,12 @@ CASES: dict[str, Case] = {
         2,
         r"unknown --layout 'nope'",
     ),
+    # (issue 24, outsider D5: --layout beside --mapping was silently ignored)
+    "--layout with --mapping": Case(
+        lambda t: [*_mapping(t, MAPPING), "--layout", "favorita"],
+        2,
+        r"--layout favorita and --mapping \S*erp.toml: give one of them",
+    ),
     "split-months into a file": Case(
         lambda t: [
             "data",
