@@ -353,6 +353,26 @@ CASES: dict[str, Case] = {
         1,
         _file("store.csv", r"line 3, column CompetitionDistance: not a finite number: 'nan'"),
     ),
+    # (issue 24, outsider D2: Python's float() took these)
+    "store distance with an underscore": Case(
+        lambda t: ["load", "stores", str(write_csv(t / "store.csv", STORE_HEADER, ["1,a,a,1_0,0"]))],
+        1,
+        _file("store.csv", r"line 2, column CompetitionDistance: not a number: '1_0'$"),
+    ),
+    "store Promo2SinceYear with an underscore": Case(
+        lambda t: [
+            "load",
+            "stores",
+            str(write_csv(t / "store.csv", STORE_HEADER + ",Promo2SinceYear", ["1,a,a,10,1,2_000"])),
+        ],
+        1,
+        _file("store.csv", r"line 2, column Promo2SinceYear: not an integer \(digits\): '2_000'$"),
+    ),
+    "store distance in hexadecimal": Case(
+        lambda t: ["load", "stores", str(write_csv(t / "store.csv", STORE_HEADER, ["1,a,a,0x10,0"]))],
+        1,
+        _file("store.csv", r"line 2, column CompetitionDistance: not a number: '0x10'$"),
+    ),
     "store listed twice": Case(
         lambda t: [
             "load",
