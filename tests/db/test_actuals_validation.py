@@ -44,7 +44,8 @@ CASES = {
     "unparsable number": (
         ROSSMANN_HEADER,
         lambda r: _set(_set(_set(r, 0, 3, "12x"), 1, 3, "n/a"), 2, 4, "1.5"),
-        r"line 2, column Sales: unparsable number '12x' \(2 other bad rows;",
+        r"line 2, column Sales: unparsable number '12x' \(a plain decimal such as -1234\.5 or 1\.5e3\) "
+        r"\(2 other bad rows;",
     ),
     "duplicate key": (
         ROSSMANN_HEADER,

@@ -661,6 +661,37 @@ CASES.update(
         for value in LENIENT_DATES
     }
 )
+# --- one strict number rule (issue 24, outsider D2): numbers PostgreSQL 16's input or Python's
+# int()/float() take, in a sales value (row 4: line 6) and in Customers (row 5: line 7).
+LENIENT_SALES = ("0x10", "1_000", "0b11", "0o17", " 10", " 10.0 ", "+5", ".5", "5.")
+LENIENT_CUSTOMERS = ("0x10", "1_000", " 5", "+5")
+CASES.update(
+    {
+        f"sales {value!r}": Case(
+            lambda t, value=value: _actuals(t, _set(_feb(), 4, 3, value)),  # type: ignore[misc]
+            1,
+            _file(
+                "feb.csv",
+                rf"line 6, column Sales: unparsable number '{re.escape(value)}' "
+                r"\(a plain decimal such as -1234\.5 or 1\.5e3\) \(0 other bad rows",
+            ),
+        )
+        for value in LENIENT_SALES
+    }
+)
+CASES.update(
+    {
+        f"customers {value!r}": Case(
+            lambda t, value=value: _actuals(t, _set(_feb(), 5, 4, value)),  # type: ignore[misc]
+            1,
+            _file(
+                "feb.csv",
+                rf"line 7, column Customers: unparsable integer '{re.escape(value)}' \(digits only\)",
+            ),
+        )
+        for value in LENIENT_CUSTOMERS
+    }
+)
 CASES.update(
     {
         "plan date not ISO": Case(
