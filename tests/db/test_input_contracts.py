@@ -623,11 +623,31 @@ CASES: dict[str, Case] = {
         r"argument --start: expected a day YYYY-MM-DD, got 'July'",
     ),
     "no command": Case(lambda t: [], 2, r"^planfact: error: the following arguments are required: COMMAND"),
+    # (issue 24, outsider D4: an experiments file's error is placed on its line like a mapping's,
+    # and is bad input, exit 1, like a mapping's: fixing the file makes the same command succeed)
     "experiments unknown key": Case(
-        lambda t: _experiments(t, "seed = 1\nbogus = 2\n"), 2, r"--experiments: \S*bad.toml: .*bogus"
+        lambda t: _experiments(t, "seed = 1\nbogus = 2\n"),
+        1,
+        _file("bad.toml", r"line 2, column 1: bogus: unknown key; known: \["),
     ),
     "experiments not TOML": Case(
-        lambda t: _experiments(t, "seed = \n"), 2, r"--experiments: \S*bad.toml: .*line 1, column \d+"
+        lambda t: _experiments(t, "seed = \n"), 1, _file("bad.toml", r"line 1, column \d+: not valid TOML")
+    ),
+    "experiments error in the second experiment": Case(
+        lambda t: _experiments_file(
+            t,
+            '[[experiment]]\nname = "mean"\nmodel = "weekday_mean"\nparams = { k = [2] }\n'
+            '[[experiment]]\nname = "mean4"\nmodel = "weekday_mean"\nparams = { k = [] }\n',
+        ),
+        1,
+        _file(
+            "bad.toml", r"line 8, column 1: experiment\[1\]\.params\.k: an empty list of values for 'mean4'"
+        ),
+    ),
+    "experiments file missing": Case(
+        lambda t: ["run", "month", "2015-03", "--experiments", str(t / "none.toml")],
+        1,
+        r"--experiments \S*none.toml: no such file",
     ),
 }
 
@@ -844,8 +864,12 @@ CASES.update(
 
 
 def _experiments(tmp: Path, text: str) -> list[str]:
+    return _experiments_file(tmp, text + '[[experiment]]\nname = "naive"\nmodel = "naive"\n')
+
+
+def _experiments_file(tmp: Path, text: str) -> list[str]:
     path = tmp / "bad.toml"
-    path.write_text(text + '[[experiment]]\nname = "naive"\nmodel = "naive"\n')
+    path.write_text(text)
     return ["run", "month", "2015-03", "--experiments", str(path)]
 
 
