@@ -15,13 +15,22 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from forecasting.models import MODELS
 from forecasting.selection import AGGREGATES, LEVELS
 
-__all__ = ["FileSpec", "ExperimentSpec", "CustomMetricSpec", "schema_error", "DEFAULT_METRICS"]
+__all__ = [
+    "FileSpec", "ExperimentSpec", "CustomMetricSpec", "ExperimentsError", "schema_error", "DEFAULT_METRICS",
+]
 
 DEFAULT_METRICS = ("wape", "rmspe", "bias", "mae", "coverage_80")
 
 
-def _fail(path: str, key: str, why: str) -> ValueError:
-    return ValueError(f"{path}: {key}: {why}")
+class ExperimentsError(ValueError):
+    """An experiments file breaks its schema: ``file: key: why``. ``loc`` is the key path (as
+    pydantic's: ``("experiment", 2, "params", "k")``) so that the application can place the
+    error on its line; ``key`` is how the path is shown."""
+
+    def __init__(self, path: str, loc: tuple[str | int, ...], why: str, key: str | None = None) -> None:
+        self.path, self.loc, self.why = path, tuple(loc), why
+        self.key = key or _key_path(self.loc) or "(file)"
+        super().__init__(f"{path}: {self.key}: {why}")
 
 
 class _Section(BaseModel):
@@ -140,7 +149,8 @@ class ExperimentSpec(_Section):
 
 
 class FileSpec(_Section):
-    """The whole experiments file, as written (semantic checks follow in :func:`_parse`)."""
+    """The whole experiments file, as written (semantic checks follow in
+    :func:`forecasting.experiments.parse_experiments`)."""
 
     seed: int = 42
     levels: list[int] = Field(default_factory=lambda: [80, 95])
@@ -201,4 +211,4 @@ def schema_error(path: str, exc: ValidationError) -> ValueError:
         why = str(err["ctx"]["error"])
     else:
         why = f"{err['msg']}, got {err['input']!r}"
-    return _fail(path, _key_path(loc) or "(file)", why)
+    return ExperimentsError(path, loc, why)

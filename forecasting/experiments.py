@@ -39,7 +39,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from forecasting.digests import json_digest
-from forecasting.experiment_schema import CustomMetricSpec, ExperimentSpec, FileSpec, schema_error
+from forecasting.experiment_schema import (
+    CustomMetricSpec,
+    ExperimentsError,
+    ExperimentSpec,
+    FileSpec,
+    schema_error,
+)
 from forecasting.metrics import MetricSpec, resolve_metric
 from forecasting.models import MODELS
 from forecasting.selection import SelectionRule, parse_constraint
@@ -49,6 +55,8 @@ __all__ = [
     "BacktestDesign",
     "ExperimentConfig",
     "load_experiments",
+    "parse_experiments",
+    "ExperimentsError",
     "config_to_dict",
     "config_from_dict",
     "model_key",
@@ -102,8 +110,8 @@ class ExperimentConfig:
     raw: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
-def _fail(path: str, key: str, why: str) -> ValueError:
-    return ValueError(f"{path}: {key}: {why}")
+def _fail(path: str, loc: tuple[str | int, ...], why: str, key: str | None = None) -> ExperimentsError:
+    return ExperimentsError(path, loc, why, key)
 
 
 def _custom_metric(path: Path, name: str, spec: CustomMetricSpec) -> MetricSpec:
@@ -115,7 +123,7 @@ def _custom_metric(path: Path, name: str, spec: CustomMetricSpec) -> MetricSpec:
         # so users need not make a package for one function.
         file = (path.parent / module_part).resolve()
         if not file.exists():
-            raise _fail(where, f"metrics.custom.{name}", f"file {file} does not exist")
+            raise _fail(where, ("metrics", "custom", name), f"file {file} does not exist")
         mod_name = f"planfact_custom_metrics_{hashlib.sha1(str(file).encode()).hexdigest()[:8]}"
         if mod_name not in sys.modules:
             loader_spec = importlib.util.spec_from_file_location(mod_name, file)
@@ -126,25 +134,26 @@ def _custom_metric(path: Path, name: str, spec: CustomMetricSpec) -> MetricSpec:
     try:
         return resolve_metric(name, target, greater_is_better=greater)
     except ValueError as exc:
-        raise _fail(where, f"metrics.custom.{name}", str(exc)) from exc
+        raise _fail(where, ("metrics", "custom", name), str(exc)) from exc
 
 
 def _candidates(path: str, experiments: list[ExperimentSpec]) -> tuple[Candidate, ...]:
     if not experiments:
-        raise _fail(path, "experiment", "at least one [[experiment]] table is required")
+        raise _fail(path, ("experiment",), "at least one [[experiment]] table is required")
     out: list[Candidate] = []
     names: set[str] = set()
     for i, exp in enumerate(experiments):
         name, model = exp.name, exp.model
         if name in names:
-            raise _fail(path, f"experiment[{i}].name", f"duplicate experiment name {name!r}")
+            raise _fail(path, ("experiment", i, "name"), f"duplicate experiment name {name!r}")
         names.add(name)
         grid = exp.params
         allowed = set(inspect.signature(MODELS[model]).parameters)
         for param in grid:
             if param not in allowed:
-                raise _fail(path, f"experiment {name!r}.params.{param}",
-                            f"{model} has no parameter {param!r}; known: {sorted(allowed)}")
+                raise _fail(path, ("experiment", i, "params", param),
+                            f"{model} has no parameter {param!r}; known: {sorted(allowed)}",
+                            f"experiment {name!r}.params.{param}")
         # A list is a grid, except for list-valued parameters (combination members and
         # weights), where only a list of lists is a grid.
         list_params = getattr(MODELS[model], "list_params", ())
@@ -152,20 +161,22 @@ def _candidates(path: str, experiments: list[ExperimentSpec]) -> tuple[Candidate
             v[0] if v else None, list)) else [v] for k, v in grid.items()]
         for param, options in zip(grid, values, strict=True):
             if not options:  # an empty grid would drop the experiment without a word
-                raise _fail(path, f"experiment[{i}].params.{param}",
+                raise _fail(path, ("experiment", i, "params", param),
                             f"an empty list of values for {name!r}: give at least one")
         points = [dict(zip(grid, combo, strict=True)) for combo in itertools.product(*values)]
         for params in points:
             try:
                 MODELS[model](**params)
             except (TypeError, ValueError) as exc:
-                raise _fail(path, f"experiment {name!r}.params", f"{params}: {exc}") from exc
+                raise _fail(path, ("experiment", i, "params"), f"{params}: {exc}",
+                            f"experiment {name!r}.params") from exc
             label = name if len(points) == 1 else name + "[" + ",".join(
                 f"{k}={v}" for (k, v), options in zip(params.items(), values, strict=True)
                 if len(options) > 1) + "]"
             key = model_key(model, params)
             if any(c.key == key for c in out):
-                raise _fail(path, f"experiment {name!r}.params", f"{params} duplicates a candidate")
+                raise _fail(path, ("experiment", i, "params"), f"{params} duplicates a candidate",
+                            f"experiment {name!r}.params")
             out.append(Candidate(key, name, model, params, label))
     return tuple(out)
 
@@ -174,20 +185,22 @@ def _incumbent(where: str, name: str | None, challenger_margin: float, combinati
                candidates: tuple[Candidate, ...]) -> str | None:
     """The incumbent's model key (``[selection] incumbent`` names an experiment), or None."""
     if challenger_margin > 0 and combination_margin > 0:
-        raise _fail(where, "selection.challenger_margin",
+        raise _fail(where, ("selection", "challenger_margin"),
                     "set challenger_margin or combination_margin, not both")
     if name is None:
         return None
     if challenger_margin <= 0:
-        raise _fail(where, "selection.incumbent", "needs challenger_margin > 0")
+        raise _fail(where, ("selection", "incumbent"), "needs challenger_margin > 0")
     matches = [c for c in candidates if name in (c.experiment, c.label)]
     if len(matches) != 1:
-        raise _fail(where, "selection.incumbent", f"no experiment named {name!r}" if not matches
+        raise _fail(where, ("selection", "incumbent"), f"no experiment named {name!r}" if not matches
                     else f"{name!r} is a grid of {len(matches)} candidates: name one label")
     return matches[0].key
 
 
-def _parse(path: Path, raw: dict[str, Any]) -> ExperimentConfig:
+def parse_experiments(path: Path, raw: dict[str, Any]) -> ExperimentConfig:
+    """Validate the parsed content ``raw`` of the experiments file ``path``; an error is an
+    ExperimentsError naming its key path (a custom metric that does not import: ValueError)."""
     where = str(path)
     try:
         spec = FileSpec.model_validate(raw)
@@ -199,7 +212,7 @@ def _parse(path: Path, raw: dict[str, Any]) -> ExperimentConfig:
         try:
             metrics[name] = resolve_metric(name)
         except ValueError as exc:
-            raise _fail(where, "metrics.compute", str(exc)) from exc
+            raise _fail(where, ("metrics", "compute"), str(exc)) from exc
     for name, custom in spec.metrics.custom.items():
         metrics[name] = _custom_metric(path, name, custom)
     sel = spec.selection
@@ -209,27 +222,30 @@ def _parse(path: Path, raw: dict[str, Any]) -> ExperimentConfig:
                             ("selection.tie_breakers", sel.tie_breakers)):
         for metric in names_used:
             if metric not in metrics:
-                raise _fail(where, key, f"metric {metric!r} is not computed (add it to metrics)")
+                raise _fail(where, tuple(key.split(".")),
+                            f"metric {metric!r} is not computed (add it to metrics)")
     for text in sel.constraints:
         try:
             parse_constraint(text, list(metrics))
         except ValueError as exc:
-            raise _fail(where, "selection.constraints", str(exc)) from exc
+            raise _fail(where, ("selection", "constraints"), str(exc)) from exc
     if sel.level == "group" and not sel.group_by:
-        raise _fail(where, "selection.group_by", "required when level = 'group'")
+        raise _fail(where, ("selection", "group_by"), "required when level = 'group'")
     names_ok = {c.experiment for c in candidates} | {c.label for c in candidates}
     for c in candidates:
         for member in c.params.get("members") or []:
             if member not in names_ok or member == c.experiment:
-                raise _fail(where, f"experiment {c.experiment!r}.params.members",
-                            f"{member!r} is not another experiment's name")
+                index = [e.name for e in spec.experiment].index(c.experiment)
+                raise _fail(where, ("experiment", index, "params", "members"),
+                            f"{member!r} is not another experiment's name",
+                            f"experiment {c.experiment!r}.params.members")
     matches = [c for c in candidates if sel.fallback in (c.experiment, c.label)]
     if sel.fallback is not None and not matches:
-        raise _fail(where, "selection.fallback", f"no experiment named {sel.fallback!r}")
+        raise _fail(where, ("selection", "fallback"), f"no experiment named {sel.fallback!r}")
     # Without an explicit fallback, the first candidate in the file is the safe default.
     fallback = (matches[0] if matches else candidates[0]).key
     if any(MODELS[c.model].__dict__.get("is_combination") for c in candidates if c.key == fallback):
-        raise _fail(where, "selection.fallback", "a combination cannot be the fallback")
+        raise _fail(where, ("selection", "fallback"), "a combination cannot be the fallback")
     incumbent = _incumbent(where, sel.incumbent, sel.challenger_margin, sel.combination_margin,
                            candidates)
     rule = SelectionRule(primary=primary, weights=dict(sel.weights),
@@ -258,7 +274,7 @@ def load_experiments(path: str | Path | None = None) -> ExperimentConfig:
         raise ValueError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{path}: invalid TOML: {exc}") from exc
-    return _parse(path, raw)
+    return parse_experiments(path, raw)
 
 
 def config_to_dict(config: ExperimentConfig) -> dict[str, Any]:
@@ -301,4 +317,4 @@ def config_from_dict(record: dict[str, Any]) -> ExperimentConfig:
         raise ValueError(f"config record lacks {exc}") from exc
     if "aggregate" not in record.get("selection", {"aggregate": None}):
         raw = {**raw, "selection": {**raw.get("selection", {}), "aggregate": "mean"}}
-    return _parse(Path(source), raw)
+    return parse_experiments(Path(source), raw)

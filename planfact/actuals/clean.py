@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from planfact.actuals.dates import parse_date
+from planfact.actuals.numbers import surely_plain
 from planfact.actuals.source import READ_ERRORS, open_binary
 from planfact.actuals.staging import SourceFile
 from planfact.stopwatch import lap
@@ -127,8 +128,8 @@ def read_clean(source: SourceFile) -> CleanFile | None:
             data = stream.read()
     except READ_ERRORS:
         return None
-    if b"\r" in data or b"\x00" in data:
-        return None
+    if b"\r" in data or b"\x00" in data or not surely_plain(data):
+        return None  # (a number pandas would read but the rule refuses: the staged path names it)
     lap("read and gunzip")
     # text columns as categories: parsed straight into codes, each distinct value checked once
     text_columns = {name: "category" for name, target in layout.columns.items() if target in _TEXT}

@@ -42,6 +42,11 @@ _DAY_NAMES = {"date", "sale_date", "day", "ds", "dayofweek", "day_of_week"}
 _SALES_NAMES = {"sales", "net_sales", "revenue", "customers", "units", "qty", "quantity", "weekly_sales"}
 
 BOOLEAN = "boolean: 0/1, true/false, t/f, yes/no, on/off (any case)"
+NUMBER = (
+    "a plain decimal: an optional minus, digits, optionally a point and digits and an exponent "
+    "(-1234.5, 1.5e3; not 0x10, 1_000, +5, .5, 5. or a space at either end: planfact.actuals.numbers)"
+)
+INTEGER = "digits (an optional minus: planfact.actuals.numbers)"
 DAY = "exactly YYYY-MM-DD (no other form, time or space: planfact.actuals.dates), in 2000-01-01..2040-12-31"
 
 
@@ -77,7 +82,7 @@ _FLAG_COLUMNS = (
         required=False,
     ),
     Column("school_holiday", "boolean", BOOLEAN, required=False),
-    Column("day_of_week", "integer", "ISO 1..7, must match the date", required=False),
+    Column("day_of_week", "integer", INTEGER + ", ISO 1..7, must match the date", required=False),
 )
 
 CONTRACTS: tuple[FileContract, ...] = (
@@ -100,10 +105,11 @@ CONTRACTS: tuple[FileContract, ...] = (
             Column(
                 "sales",
                 "number",
-                "finite (no NaN/Infinity); at most 14 digits before the point (a larger number "
-                "is refused as out of range); >= 0 unless the mapping sets allow_negative_sales",
+                NUMBER + "; finite (no NaN/Infinity); at most 14 digits before the point as stored "
+                "(rounded to 4 decimals: a larger number is refused as out of range); >= 0 unless "
+                "the mapping sets allow_negative_sales",
             ),
-            Column("customers", "integer", ">= 0, at most 2147483647", required=False),
+            Column("customers", "integer", INTEGER + ", >= 0, at most 2147483647", required=False),
             *_FLAG_COLUMNS,
         ),
     ),
@@ -137,13 +143,20 @@ CONTRACTS: tuple[FileContract, ...] = (
         columns=(
             Column("store id", "text", "non-empty"),
             Column("name, city, state, type, cluster, assortment", "text", "free text", required=False),
-            Column("CompetitionDistance", "number", "finite, >= 0", required=False),
-            Column("CompetitionOpenSinceMonth", "integer", "1..12", required=False),
-            Column("CompetitionOpenSinceYear, Promo2SinceYear", "integer", "1900..2100", required=False),
-            Column("Promo2", "integer", "0 or 1", required=False),
-            Column("Promo2SinceWeek", "integer", "1..53", required=False),
             Column(
-                "any other column", "text or number", "kept as an attribute; numbers finite", required=False
+                "CompetitionDistance", "number", "a plain decimal as in actuals, finite, >= 0", required=False
+            ),
+            Column("CompetitionOpenSinceMonth", "integer", "digits, 1..12", required=False),
+            Column(
+                "CompetitionOpenSinceYear, Promo2SinceYear", "integer", "digits, 1900..2100", required=False
+            ),
+            Column("Promo2", "integer", "digits, 0 or 1", required=False),
+            Column("Promo2SinceWeek", "integer", "digits, 1..53", required=False),
+            Column(
+                "any other column",
+                "text or number",
+                "kept as an attribute: a number if a plain decimal (finite), else text",
+                required=False,
             ),
         ),
     ),

@@ -123,7 +123,14 @@ def load_plan(
 def resolve_layout(
     path: Path, kind: Kind, layout: str | None, mapping: Path | None
 ) -> tuple[Layout, list[str]]:
-    """The layout of ``path`` (mapping file, named, or detected from the header) and its header."""
+    """The layout of ``path`` (mapping file, named, or detected from the header) and its header.
+
+    A mapping declares its own layout: naming one beside it is refused, never ignored."""
+    if mapping is not None and layout not in (None, "auto"):
+        raise UsageError(
+            f"--layout {layout} and --mapping {mapping}: give one of them (a mapping declares the "
+            "file's columns itself)"
+        )
     header = read_header(path)
     if mapping is not None:
         chosen = read_mapping(Path(mapping), kind)

@@ -29,7 +29,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from planfact.actuals.layouts import LOGICAL_COLUMNS, MAX_IGNORED, HolidayFlag, Kind, Layout
-from planfact.actuals.tomlsource import ContractError, read_model
+from planfact.tomlsource import ContractError, read_model
 
 __all__ = ["MappingFile", "read_mapping"]
 

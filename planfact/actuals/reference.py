@@ -19,6 +19,7 @@ import psycopg
 from planfact.actuals.contracts import HOLIDAY_HEADER, HOLIDAY_TYPES, STORE_ID_NAMES, sniff_kind
 from planfact.actuals.dates import date_problem, parse_date
 from planfact.actuals.loader import LOAD_LOCK
+from planfact.actuals.numbers import is_decimal, is_integer
 from planfact.actuals.source import iter_records, read_header
 from planfact.db.locks import advisory_lock
 from planfact.db.queries import execute, statement
@@ -120,7 +121,7 @@ def load_stores(conn: psycopg.Connection, path: Path) -> int:
             if target:
                 named[target] = value.strip() or None
             elif value.strip() != "":
-                attributes[name] = _attribute(path, line_no, name, value.strip())
+                attributes[name] = _attribute(path, line_no, name, value)
         store_id = named["store_id"]
         if not store_id:
             raise InputError(f"{path}: line {line_no}, column {key_column}: empty key column")
@@ -143,14 +144,20 @@ def load_stores(conn: psycopg.Connection, path: Path) -> int:
 
 def _attribute(path: Path, line_no: int, name: str, value: str) -> object:
     """Numbers stay numbers in the attributes jsonb (CompetitionDistance), the rest is text;
-    declared attributes must be numbers in their range, and no number may be NaN or infinite."""
+    declared attributes must be numbers in their range (an integer column: digits), and no number
+    may be NaN or infinite. Numbers by the one rule (``numbers``): ``1_0``, ``0x10`` or a padded
+    number are no numbers (text in another column)."""
     declared = STORE_NUMBERS.get(name.lower())
-    try:
-        number = float(value)
-    except ValueError:
-        if declared:
-            raise InputError(f"{path}: line {line_no}, column {name}: not a number: {value!r}") from None
-        return value
+    if declared is None and not is_decimal(value.strip()):
+        if value.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            raise InputError(f"{path}: line {line_no}, column {name}: not a finite number: {value!r}")
+        return value.strip()
+    if declared and value.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        raise InputError(f"{path}: line {line_no}, column {name}: not a finite number: {value!r}")
+    if declared and not (is_integer(value) if declared[0] else is_decimal(value)):
+        kind = "an integer (digits)" if declared[0] else "a number"
+        raise InputError(f"{path}: line {line_no}, column {name}: not {kind}: {value!r}")
+    number = float(value)
     if not math.isfinite(number):
         raise InputError(f"{path}: line {line_no}, column {name}: not a finite number: {value!r}")
     if declared:

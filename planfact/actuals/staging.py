@@ -68,6 +68,15 @@ class StagedFile:
         return self.rows + self.rejected
 
 
+# The stage columns a typed COPY fills with the file's text (the stage casts them by rule).
+_AS_TEXT = {
+    "sale_date": "sale_day",
+    "sales": "sales_text",
+    "customers": "customers_text",
+    "day_of_week": "day_of_week_text",
+}
+
+
 class _Diagnose(Exception):
     """The fast path found a problem: stage again with line numbers."""
 
@@ -117,8 +126,8 @@ def stage_file(
 def _copy_fast(conn: psycopg.Connection, source: SourceFile) -> None:
     """Typed COPY of the raw bytes into a fresh stage."""
     execute(conn, "actuals/create_stage")
-    # (the date goes in as text, sale_day: the stage reads sale_date from it, see create_stage)
-    names = ["sale_day" if c == "sale_date" else c for c in stage_columns(source.layout, source.header)]
+    # (the date and the numbers go in as text: the stage reads them by the file rules, see create_stage)
+    names = [_AS_TEXT.get(c, c) for c in stage_columns(source.layout, source.header)]
     columns = sql.SQL(", ").join(sql.Identifier(c) for c in names)
     query = sql.SQL(statement("actuals/copy_stage")).format(columns=columns)
     with conn.cursor() as cur, cur.copy(query) as copy:

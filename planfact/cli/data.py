@@ -175,11 +175,13 @@ def _split_months(args: argparse.Namespace, settings: Settings) -> int:
 
 def _generate(args: argparse.Namespace, settings: Settings) -> int:
     from planfact.demo.synthetic import generate, generate_messy, write_messy
-    from planfact.demo.synthetic.files import write_full, write_month_files, write_reference_files
+    from planfact.demo.synthetic.files import NAMES, write_full, write_month_files, write_reference_files
     from planfact.errors import UsageError
     from planfact.folders import output_folder
+    from planfact.temporaries import sweep_temporaries
 
     output_folder(args.out)
+    sweep_temporaries(args.out, NAMES)  # (files a killed generate left half-written)
     try:
         if args.profile == "messy":
             messy = generate_messy(args.size, seed=args.seed, start=args.start, end=args.end)

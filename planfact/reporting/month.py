@@ -36,7 +36,7 @@ from planfact.folders import output_folder
 from planfact.hashes import file_sha256
 from planfact.periods import parse_period
 from planfact.reporting.registry import is_registered, record_report
-from planfact.reporting.temporaries import remove_own_temporaries, sweep_temporaries, temporary_suffix
+from planfact.temporaries import remove_own_temporaries, sweep_temporaries, temporary_suffix
 from reports.renderer import FORMATS, check_formats, render_files, report_path
 
 __all__ = ["render_month_report", "versioned_path", "point_latest"]

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from forecasting.digests import json_digest
 from planfact.config import Settings
-from planfact.errors import UsageError
+from planfact.errors import InputError, UsageError
+from planfact.tomlsource import key_position, read_toml
 
 if TYPE_CHECKING:
     from forecasting.experiments import ExperimentConfig
@@ -30,16 +31,32 @@ _RUNTIME = ("numpy", "pandas", "scipy", "statsmodels", "prophet", "cmdstanpy", "
 
 
 def load_config(experiments: Any, settings: Settings) -> ExperimentConfig:
-    """An ExperimentConfig from a config object, a path, the settings' file or the packaged default."""
-    from forecasting.experiments import ExperimentConfig, load_experiments
+    """An ExperimentConfig from a config object, a path, the settings' file or the packaged default.
+
+    A file that breaks the engine's schema is refused like a mapping (exit 1), on the line of
+    the key: ``FILE: line L, column C: key: reason`` (positions by ``planfact.tomlsource``)."""
+    from forecasting.experiments import (
+        ExperimentConfig,
+        ExperimentsError,
+        load_experiments,
+        parse_experiments,
+    )
 
     if isinstance(experiments, ExperimentConfig):
         return experiments
     path = experiments if experiments is not None else settings.experiments_file
+    if path is None:
+        return load_experiments(None)  # (the packaged default: an error there is a bug)
+    option = "--experiments" if experiments is not None else "PLANFACT_EXPERIMENTS_FILE"
+    resolved = Path(path).resolve()
+    text, raw = read_toml(resolved, option)
     try:
-        return load_experiments(Path(path).resolve() if path is not None else None)
-    except ValueError as exc:
-        raise UsageError(f"--experiments: {exc}") from None
+        return parse_experiments(resolved, raw)
+    except ExperimentsError as exc:
+        line, column = key_position(text, exc.loc)
+        raise InputError(f"{resolved}: line {line}, column {column}: {exc.key}: {exc.why}") from None
+    except ValueError as exc:  # (a custom metric's module that cannot be imported, ...)
+        raise InputError(f"{option}: {exc}") from None
 
 
 def config_record(config: ExperimentConfig) -> dict[str, Any]:

@@ -44,7 +44,8 @@ CASES = {
     "unparsable number": (
         ROSSMANN_HEADER,
         lambda r: _set(_set(_set(r, 0, 3, "12x"), 1, 3, "n/a"), 2, 4, "1.5"),
-        r"line 2, column Sales: unparsable number '12x' \(2 other bad rows;",
+        r"line 2, column Sales: unparsable number '12x' \(a plain decimal such as -1234\.5 or 1\.5e3\) "
+        r"\(2 other bad rows;",
     ),
     "duplicate key": (
         ROSSMANN_HEADER,
@@ -143,6 +144,34 @@ def test_quarantine_loads_good_rows_and_keeps_bad_ones(
         "select rows_in_file, rows_inserted, rows_rejected from core.data_version where version_id = 2"
     )
     assert version.fetchone() == (57, 53, 4)
+
+
+def test_quarantine_keeps_a_value_rounding_above_the_limit(
+    conn: psycopg.Connection, tmp_path: Path, base: dict[str, object]
+) -> None:
+    """Issue 24 (outsider D1): 99999999999999.99999 rounds to 10^14 at numeric(18, 4); the
+    quarantine keeps its line as out of range instead of failing as an internal error."""
+    rows = _set(_rows(), 2, 3, "99999999999999.99999")
+    result = load_actuals(
+        conn,
+        write_csv(tmp_path / "r5.csv", ROSSMANN_HEADER, rows),
+        quarantine=True,
+        today=TODAY,
+        new_series=True,
+    )
+    assert (result.inserted, result.rejected) == (55, 1)
+    rejected = conn.execute(
+        "select line_no, column_name, reason from core.rejected_row where version_id = %s",
+        (result.version_id,),
+    ).fetchall()
+    assert rejected == [
+        (
+            4,
+            "Sales",
+            "number out of range '99999999999999.99999' (the limit is 99999999999999.9999: "
+            "at most 14 digits before the point)",
+        )
+    ]
 
 
 def test_quarantine_of_a_clean_file_rejects_nothing(conn: psycopg.Connection, tmp_path: Path) -> None:

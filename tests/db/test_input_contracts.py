@@ -353,6 +353,26 @@ CASES: dict[str, Case] = {
         1,
         _file("store.csv", r"line 3, column CompetitionDistance: not a finite number: 'nan'"),
     ),
+    # (issue 24, outsider D2: Python's float() took these)
+    "store distance with an underscore": Case(
+        lambda t: ["load", "stores", str(write_csv(t / "store.csv", STORE_HEADER, ["1,a,a,1_0,0"]))],
+        1,
+        _file("store.csv", r"line 2, column CompetitionDistance: not a number: '1_0'$"),
+    ),
+    "store Promo2SinceYear with an underscore": Case(
+        lambda t: [
+            "load",
+            "stores",
+            str(write_csv(t / "store.csv", STORE_HEADER + ",Promo2SinceYear", ["1,a,a,10,1,2_000"])),
+        ],
+        1,
+        _file("store.csv", r"line 2, column Promo2SinceYear: not an integer \(digits\): '2_000'$"),
+    ),
+    "store distance in hexadecimal": Case(
+        lambda t: ["load", "stores", str(write_csv(t / "store.csv", STORE_HEADER, ["1,a,a,0x10,0"]))],
+        1,
+        _file("store.csv", r"line 2, column CompetitionDistance: not a number: '0x10'$"),
+    ),
     "store listed twice": Case(
         lambda t: [
             "load",
@@ -523,6 +543,12 @@ CASES: dict[str, Case] = {
         2,
         r"unknown --layout 'nope'",
     ),
+    # (issue 24, outsider D5: --layout beside --mapping was silently ignored)
+    "--layout with --mapping": Case(
+        lambda t: [*_mapping(t, MAPPING), "--layout", "favorita"],
+        2,
+        r"--layout favorita and --mapping \S*erp.toml: give one of them",
+    ),
     "split-months into a file": Case(
         lambda t: [
             "data",
@@ -597,11 +623,31 @@ CASES: dict[str, Case] = {
         r"argument --start: expected a day YYYY-MM-DD, got 'July'",
     ),
     "no command": Case(lambda t: [], 2, r"^planfact: error: the following arguments are required: COMMAND"),
+    # (issue 24, outsider D4: an experiments file's error is placed on its line like a mapping's,
+    # and is bad input, exit 1, like a mapping's: fixing the file makes the same command succeed)
     "experiments unknown key": Case(
-        lambda t: _experiments(t, "seed = 1\nbogus = 2\n"), 2, r"--experiments: \S*bad.toml: .*bogus"
+        lambda t: _experiments(t, "seed = 1\nbogus = 2\n"),
+        1,
+        _file("bad.toml", r"line 2, column 1: bogus: unknown key; known: \["),
     ),
     "experiments not TOML": Case(
-        lambda t: _experiments(t, "seed = \n"), 2, r"--experiments: \S*bad.toml: .*line 1, column \d+"
+        lambda t: _experiments(t, "seed = \n"), 1, _file("bad.toml", r"line 1, column \d+: not valid TOML")
+    ),
+    "experiments error in the second experiment": Case(
+        lambda t: _experiments_file(
+            t,
+            '[[experiment]]\nname = "mean"\nmodel = "weekday_mean"\nparams = { k = [2] }\n'
+            '[[experiment]]\nname = "mean4"\nmodel = "weekday_mean"\nparams = { k = [] }\n',
+        ),
+        1,
+        _file(
+            "bad.toml", r"line 8, column 1: experiment\[1\]\.params\.k: an empty list of values for 'mean4'"
+        ),
+    ),
+    "experiments file missing": Case(
+        lambda t: ["run", "month", "2015-03", "--experiments", str(t / "none.toml")],
+        1,
+        r"--experiments \S*none.toml: no such file",
     ),
 }
 
@@ -633,6 +679,37 @@ CASES.update(
             ),
         )
         for value in LENIENT_DATES
+    }
+)
+# --- one strict number rule (issue 24, outsider D2): numbers PostgreSQL 16's input or Python's
+# int()/float() take, in a sales value (row 4: line 6) and in Customers (row 5: line 7).
+LENIENT_SALES = ("0x10", "1_000", "0b11", "0o17", " 10", " 10.0 ", "+5", ".5", "5.")
+LENIENT_CUSTOMERS = ("0x10", "1_000", " 5", "+5")
+CASES.update(
+    {
+        f"sales {value!r}": Case(
+            lambda t, value=value: _actuals(t, _set(_feb(), 4, 3, value)),  # type: ignore[misc]
+            1,
+            _file(
+                "feb.csv",
+                rf"line 6, column Sales: unparsable number '{re.escape(value)}' "
+                r"\(a plain decimal such as -1234\.5 or 1\.5e3\) \(0 other bad rows",
+            ),
+        )
+        for value in LENIENT_SALES
+    }
+)
+CASES.update(
+    {
+        f"customers {value!r}": Case(
+            lambda t, value=value: _actuals(t, _set(_feb(), 5, 4, value)),  # type: ignore[misc]
+            1,
+            _file(
+                "feb.csv",
+                rf"line 7, column Customers: unparsable integer '{re.escape(value)}' \(digits only\)",
+            ),
+        )
+        for value in LENIENT_CUSTOMERS
     }
 )
 CASES.update(
@@ -702,6 +779,27 @@ CASES.update(
             1,
             _file("feb.csv", r"line 4, column Sales: number out of range '123456789012345' " + SALES_LIMIT),
         ),
+        # (issue 24, outsider D1: a value that rounds to the limit at numeric(18, 4) was an
+        # internal error in the diagnosis; the check is on the value as stored)
+        "sales rounding above the limit": Case(
+            lambda t: _actuals(t, _set(_feb(), 2, 3, "99999999999999.99999")),
+            1,
+            _file(
+                "feb.csv", r"line 4, column Sales: number out of range '99999999999999\.99999' " + SALES_LIMIT
+            ),
+        ),
+        "returns rounding below the limit": Case(
+            lambda t: _mapping(
+                t,
+                "allow_negative_sales = true\n" + MAPPING,
+                ["1,2015-02-01,10.5", "2,2015-02-01,-99999999999999.99999"],
+            ),
+            1,
+            _file(
+                "erp.csv",
+                r"line 3, column revenue: number out of range '-99999999999999\.99999' " + SALES_LIMIT,
+            ),
+        ),
         "customers out of range": Case(
             lambda t: _actuals(t, _set(_feb(), 2, 4, "99999999999")),
             1,
@@ -766,8 +864,12 @@ CASES.update(
 
 
 def _experiments(tmp: Path, text: str) -> list[str]:
+    return _experiments_file(tmp, text + '[[experiment]]\nname = "naive"\nmodel = "naive"\n')
+
+
+def _experiments_file(tmp: Path, text: str) -> list[str]:
     path = tmp / "bad.toml"
-    path.write_text(text + '[[experiment]]\nname = "naive"\nmodel = "naive"\n')
+    path.write_text(text)
     return ["run", "month", "2015-03", "--experiments", str(path)]
 
 

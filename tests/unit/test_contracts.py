@@ -12,9 +12,9 @@ from planfact.actuals.contracts import CONTRACTS, markdown_table, sniff_kind
 from planfact.actuals.layouts import HolidayFlag
 from planfact.actuals.mapping import read_mapping
 from planfact.actuals.source import iter_records, read_header
-from planfact.actuals.tomlsource import key_position
 from planfact.db.schema import packaged_head, packaged_revisions
 from planfact.errors import InputError
+from planfact.tomlsource import key_position
 from support import ROOT
 
 

@@ -26,8 +26,13 @@ import pandas as pd
 
 from planfact.demo.synthetic.dataset import SyntheticData
 from planfact.periods import parse_month
+from planfact.temporaries import temporary_path
+
+# The names this module writes (their temporaries are swept by ``planfact data generate``).
+NAMES = ("actuals_", "plan_", "stores", "holidays_events", "train", "messy_sales")
 
 __all__ = [
+    "NAMES",
     "MonthFiles",
     "write_csv_gz",
     "write_reference_files",
@@ -58,12 +63,16 @@ def _tag(month: date) -> str:
 def write_csv_gz(frame: pd.DataFrame, path: Path) -> Path:
     """Write ``frame`` as gzip CSV with a reproducible header (no mtime, no file name)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    with open(partial, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
-        for begin in range(0, max(len(frame), 1), _CHUNK_ROWS):
-            text = io.StringIO()
-            frame.iloc[begin : begin + _CHUNK_ROWS].to_csv(text, index=False, header=begin == 0)
-            out.write(text.getvalue().encode("utf-8"))
+    partial = temporary_path(path)  # (planfact.temporaries: the one owner of temporary names)
+    try:
+        with open(partial, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
+            for begin in range(0, max(len(frame), 1), _CHUNK_ROWS):
+                text = io.StringIO()
+                frame.iloc[begin : begin + _CHUNK_ROWS].to_csv(text, index=False, header=begin == 0)
+                out.write(text.getvalue().encode("utf-8"))
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(path)  # readers never see a half-written file
     return path
 

@@ -3,12 +3,12 @@
 -- load_series summarises it again (its rows passed the row rules file by file).
 truncate pg_temp.actuals_stage;
 insert into pg_temp.actuals_stage (
-    line_no, store_id, group_id, sale_day, sales, customers, promo, is_open, state_holiday,
-    school_holiday, day_of_week, ignored_1, ignored_2, ignored_3, ignored_4
+    line_no, store_id, group_id, sale_day, sales_text, customers_text, promo, is_open, state_holiday,
+    school_holiday, day_of_week_text, ignored_1, ignored_2, ignored_3, ignored_4
 )
 select distinct on (s.store_id, s.group_id, s.sale_date)
-    s.line_no, s.store_id, s.group_id, s.sale_day, s.sales, s.customers, s.promo, s.is_open,
-    s.state_holiday, s.school_holiday, s.day_of_week, s.ignored_1, s.ignored_2, s.ignored_3, s.ignored_4
+    s.line_no, s.store_id, s.group_id, s.sale_day, s.sales_text, s.customers_text, s.promo, s.is_open,
+    s.state_holiday, s.school_holiday, s.day_of_week_text, s.ignored_1, s.ignored_2, s.ignored_3, s.ignored_4
 from pg_temp.set_stage as s
 order by s.store_id, s.group_id, s.sale_date, s.file_no desc;
 drop table if exists pg_temp.load_series;

@@ -1,9 +1,12 @@
 """TOML input files: parsed and checked against a pydantic model, every error on its line.
 
-``read_model(path, Model)`` returns the validated model or raises one InputError
-``FILE: line L, column C: key: reason``. Syntax errors take tomllib's position; a value the
-model refuses is placed on the line that assigns its key (found by scanning the text for
-table headers and ``key =`` lines), so ``ignore = "comment"`` names the line of ``ignore``.
+The one owner of TOML errors' positions, for the mapping (``read_model``) and the experiments
+file (``planfact.runs.configs``, whose model the engine owns: ``read_toml`` and
+``key_position``). ``read_model(path, Model)`` returns the validated model or raises one
+InputError ``FILE: line L, column C: key: reason``. Syntax errors take tomllib's position; a
+value the model refuses is placed on the line that assigns its key (found by scanning the text
+for table headers and ``key =`` lines; the n-th ``[[table]]`` for an index), so ``ignore =
+"comment"`` names the line of ``ignore``.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from planfact.errors import InputError
 
-__all__ = ["ContractError", "read_model", "key_position"]
+__all__ = ["ContractError", "read_model", "read_toml", "key_position"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -45,18 +48,29 @@ def _parts(dotted: str) -> tuple[str, ...]:
 def key_position(text: str, loc: Sequence[str | int]) -> tuple[int, int]:
     """(line, column), 1-based, of the key path ``loc`` in TOML ``text``; the closest parent
     table or key when the path itself is not written (a missing key), else (1, 1)."""
-    found: dict[tuple[str, ...], tuple[int, int]] = {}
-    table: tuple[str, ...] = ()
+    found: dict[tuple[str | int, ...], tuple[int, int]] = {}
+    counts: dict[tuple[str, ...], int] = {}
+    tables: list[tuple[str | int, ...]] = [()]  # (the current table, with and without its index)
     for number, line in enumerate(text.splitlines(), start=1):
         if match := _TABLE.match(line):
-            table = _parts(match.group(1))
-            found.setdefault(table, (number, line.index("[") + 1))
+            names = _parts(match.group(1))
+            tables = [names]
+            if line.lstrip().startswith("[["):  # the n-th element of an array of tables
+                counts[names] = counts.get(names, -1) + 1
+                tables.insert(0, (*names, counts[names]))
+            for table in tables:
+                found.setdefault(table, (number, line.index("[") + 1))
         elif match := _KEY.match(line):
-            found.setdefault(table + _parts(match.group(2)), (number, len(match.group(1)) + 1))
-    names = tuple(str(p) for p in loc if not isinstance(p, int))
-    for size in range(len(names), 0, -1):
-        if names[:size] in found:
-            return found[names[:size]]
+            for table in tables:
+                found.setdefault(table + _parts(match.group(2)), (number, len(match.group(1)) + 1))
+    exact = tuple(loc)
+    for size in range(len(exact), 0, -1):
+        if exact[:size] in found:
+            return found[exact[:size]]
+    names_only = tuple(str(p) for p in loc if not isinstance(p, int))
+    for size in range(len(names_only), 0, -1):
+        if names_only[:size] in found:
+            return found[names_only[:size]]
     return (1, 1)
 
 
@@ -111,10 +125,9 @@ def _reason(error: dict[str, Any], model: type[BaseModel]) -> str:
     return f"{where}: {message[:1].lower()}{message[1:]}{shown}"
 
 
-def read_model(path: Path, model: type[M], what: str, check: Callable[[M], None] | None = None) -> M:
-    """Read TOML ``path`` and validate it with ``model``, then with ``check`` (which raises
-    ContractError for rules across keys); ``what`` names the option in errors about the
-    file's existence (e.g. ``--mapping``)."""
+def read_toml(path: Path, what: str) -> tuple[str, dict[str, Any]]:
+    """The text of TOML ``path`` and its parsed content, or one InputError: the file missing or
+    unreadable (naming the option ``what``), not UTF-8, or not TOML (on its line)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -125,9 +138,16 @@ def read_model(path: Path, model: type[M], what: str, check: Callable[[M], None]
         raise InputError(f"{what} {path}: cannot read: {exc.strerror or exc}") from None
     text = _decode(path, data)
     try:
-        raw = tomllib.loads(text)
+        return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _syntax_error(path, text, exc) from None
+
+
+def read_model(path: Path, model: type[M], what: str, check: Callable[[M], None] | None = None) -> M:
+    """Read TOML ``path`` and validate it with ``model``, then with ``check`` (which raises
+    ContractError for rules across keys); ``what`` names the option in errors about the
+    file's existence (e.g. ``--mapping``)."""
+    text, raw = read_toml(path, what)
     try:
         parsed = model.model_validate(raw)
         if check is not None:
