@@ -81,7 +81,8 @@ def _install() -> None:
     ):
         return
     if os.geteuid() != 0:
-        raise EngineUnavailable("no Docker engine answers and installing one needs root")
+        raise EngineUnavailable("the test's own Docker engine needs Debian's docker.io, docker-compose "
+                                "and debootstrap, and installing them needs root")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for command in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", *PACKAGES]):
         try:
@@ -98,18 +99,18 @@ def _answers_plugin() -> bool:
 
 @contextmanager
 def docker_engine() -> Iterator[Engine]:
-    """The engine DOCKER_HOST (or the default socket) names when it answers, else one of our own.
+    """An engine of our own, on a private socket and data root, stopped at the end (by its pid)
+    and its data root removed.
 
-    Ours is stopped at the end (by its pid) and its data root removed; an engine that was already
-    running is left running.
+    Never an engine that already answers (a developer's, a Jenkins agent's): the test builds,
+    deploys and finally removes ``planfact:*`` images and prunes, which must never touch the
+    images a real deployment runs or rolls back to.
     """
     env = dict(os.environ)
-    if _answers(env):
-        yield Engine(env=env)
-        return
     _install()
     if os.geteuid() != 0:
-        raise EngineUnavailable("no Docker engine answers and starting one (dockerd) needs root")
+        raise EngineUnavailable("the test runs a Docker engine of its own (never one that already "
+                                "answers: it removes the images it built), and dockerd needs root")
     # dockerd makes these whatever its exec root: removed at the end when they were not here before.
     strays = [p for p in (Path("/run/docker"), Path("/run/containerd")) if not p.exists()]
     data = Path(tempfile.mkdtemp(prefix="planfact-docker-", dir="/var/tmp"))
