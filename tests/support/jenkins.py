@@ -91,28 +91,28 @@ def run_stage(
     stage: Stage,
     workspace: Path,
     env: dict[str, str],
-    secrets: dict[str, str],
+    credentials: dict[str, str],
     checkout: Callable[[Path], str],
     log: Path,
 ) -> float:
-    """Run every step of ``stage``; ``secrets`` maps credentials id -> content. Returns seconds.
+    """Run every step of ``stage``; ``credentials`` maps credentials id -> content. Returns seconds.
 
     ``checkout(workspace)`` does what ``checkout scm`` does and returns the commit (GIT_COMMIT).
     A failing ``sh`` step fails the stage, as in Jenkins, with the step's output.
     """
     start = time.monotonic()
-    secret_dir = workspace.parent / f"{workspace.name}@tmp"
+    credential_dir = workspace.parent / f"{workspace.name}@tmp"
     for step in stage.steps:
         step_env = dict(env)
         for var, (kind, cid) in step.credentials.items():
             if kind == "file":
-                secret_dir.mkdir(mode=0o700, exist_ok=True)
-                path = secret_dir / f"secretFile-{cid}"
-                path.write_text(secrets[cid])
+                credential_dir.mkdir(mode=0o700, exist_ok=True)
+                path = credential_dir / f"secretFile-{cid}"
+                path.write_text(credentials[cid])
                 os.chmod(path, 0o600)
                 step_env[var] = str(path)
             else:
-                step_env[var] = secrets[cid]
+                step_env[var] = credentials[cid]
         with log.open("a") as out:
             out.write(f"[Pipeline] {{ ({stage.name})\n")
             if step.kind == "checkout":

@@ -73,4 +73,8 @@ def test_make_installs_from_the_lock() -> None:
     assert "--no-deps -r requirements.lock" in makefile
     assert re.search(r"^lock:", makefile, re.M) and "uv export --frozen --all-extras" in makefile
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
-    assert "uv.lock" in dockerfile and "--frozen" in dockerfile and "--no-editable" in dockerfile
+    # The image: the dependencies exactly as locked (uv sync --frozen, never re-resolved), planfact
+    # itself as a regular (not editable) install of its wheel, adding no dependency of its own.
+    assert "uv.lock" in dockerfile and re.search(r"uv sync --frozen\b", dockerfile)
+    assert re.search(r"uv pip install [^\n]*--no-deps[^\n]*\.whl", dockerfile)
+    assert "--editable" not in dockerfile and not re.search(r"pip install[^\n]* -e ", dockerfile)
