@@ -24,8 +24,10 @@ RUN python3 -m venv /opt/uv \
     && python3 -m venv --without-pip /opt/venv
 WORKDIR /opt/planfact
 # The dependencies, exactly uv.lock's versions (--frozen: the lock as committed, never re-resolved).
-# This layer, and its copy below, change only with the lock: a code change does not reinstall them.
-COPY pyproject.toml uv.lock README.md ./
+# This layer, and its copy below, change only with the lock and pyproject.toml: a code change
+# does not reinstall them (README.md, the project's readme, comes with the rest below: the
+# project itself is not installed here, and the README changes with most commits).
+COPY pyproject.toml uv.lock ./
 RUN /opt/uv/bin/uv sync --frozen --no-cache --no-install-project --extra airflow
 COPY . .
 # planfact itself as a wheel (a regular, not editable, install: sql/ and migrations/ ship inside).
